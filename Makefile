@@ -1,0 +1,62 @@
+# cdop-scr: `make run` sets everything up and serves the app; `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask
+INSTALLED := $(VENV)/.installed-stamp
+ASSETS := static/css/application.css
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-fast test-sqlite test-postgres install assets keys migrate demo bench lint clean
+
+run: install assets keys migrate demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+assets: $(ASSETS)
+
+$(ASSETS): package.json package-lock.json $(wildcard cdop_scr/assets/*)
+	bash .ci/build-assets.sh
+
+# Development keys under instance/ (mode 0600), created once and never overwritten.
+keys: install
+	$(PY) -m cdop_scr.crypto.keys init
+
+migrate: install keys
+	$(FLASK) db upgrade
+
+# Demo users and dataset, loaded once: running it again keeps existing data.
+demo: install keys migrate
+	$(FLASK) demo load
+
+test: install assets
+	bash .ci/install-chromium.sh
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite: install assets
+	$(PY) -m pytest -q
+
+test-postgres: install assets
+	bash .ci/with-postgres.sh $(PY) -m pytest -q
+
+# SQLite only, no browser journeys: for quick development runs.
+test-fast: install assets
+	$(PY) -m pytest -q -m "not browser"
+
+bench: install assets
+	$(PY) bench/run.py
+
+lint: install
+	$(VENV)/bin/ruff check cdop_scr tests config.py wsgi.py
+
+clean:
+	rm -rf $(VENV) node_modules static/css static/js static/assets

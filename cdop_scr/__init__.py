@@ -1,0 +1,83 @@
+"""cdop-scr: case management for child death review and serious case review."""
+
+import os
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from config import BASE_DIR, CONFIGS
+
+from . import cli, errors, models, navigation, security  # noqa: F401  (models: one import point)
+from .crypto import keys
+from .extensions import csrf, db, login_manager, migrate
+
+
+def create_app(config_name=None, **overrides):
+    config_name = config_name or os.environ.get("CDOP_ENV", "development")
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(BASE_DIR / "instance"),
+    )
+    app.config.from_object(CONFIGS[config_name])
+    app.config.update(overrides)
+
+    _check_production_environment(app)
+    _load_keys(app)
+    _configure_templates(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    from . import audit, auth, main, users
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(users.bp)
+    app.register_blueprint(audit.bp)
+    auth.init_login(login_manager)
+
+    security.init_app(app)
+    navigation.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _check_production_environment(app):
+    missing = [name for name in app.config.get("REQUIRED_ENVIRONMENT", ()) if not os.environ.get(name)]
+    if missing:
+        raise RuntimeError(f"refusing to start: set {', '.join(missing)}")
+
+
+def _load_keys(app):
+    """Fail closed: without a readable key ring the app does not start."""
+    ring = app.config.get("KEYRING") or keys.load(app)
+    app.extensions["cdop_keyring"] = ring
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = ring.secret_key
+    if not app.config.get("SECRET_KEY"):
+        raise keys.KeyRingError("no SECRET_KEY in the environment or the keys file")
+
+
+def _configure_templates(app):
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(BASE_DIR / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.globals["govukRebrand"] = False
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    WTFormsHelpers(app)

@@ -1,0 +1,113 @@
+"""record(): add an audit row to the caller's transaction."""
+
+import getpass
+import hashlib
+import json
+import re
+import uuid
+
+from flask import has_request_context, request, session
+from flask_login import current_user
+
+from ..extensions import db
+from ..models.audit import AuditRecord
+from ..models.base import utcnow
+from .chain import mark_order
+from .events import AuditEvent, Outcome
+
+MAX_REASON = 200
+MAX_DETAIL = 2000
+# A run of ten digits looks like an NHS number: a reason must never carry one.
+_NHS_NUMBER_LIKE = re.compile(r"\d(?:[\s-]?\d){9}")
+
+
+def _system_label():
+    try:
+        return f"system:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "system:unknown"
+
+
+def _actor(actor):
+    """(user id, label, roles) for the row; the signed-in user when no actor is given."""
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user._get_current_object()
+    if actor is not None:
+        roles = ",".join(role.value for role in actor.roles)
+        return actor.id, str(actor.id), roles
+    return None, ("anonymous" if has_request_context() else _system_label()), ""
+
+
+def _target_id(value):
+    """A target is named by its UUID or integer key, never by anything a person could read."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError as exc:
+        raise ValueError("an audit target id must be a UUID or an integer key") from exc
+
+
+def _target_type(value):
+    if value is not None and not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", value):
+        raise ValueError("an audit target type is a table name")
+    return value
+
+
+def _reason(value):
+    if value is None:
+        return None
+    value = " ".join(str(value).split())
+    if len(value) > MAX_REASON:
+        raise ValueError(f"an audit reason is at most {MAX_REASON} characters")
+    if _NHS_NUMBER_LIKE.search(value):
+        raise ValueError("an audit reason must not contain an NHS number")
+    return value or None
+
+
+def _detail(value):
+    if not value:
+        return None
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
+    if len(text) > MAX_DETAIL:
+        raise ValueError("audit detail is for a few codes, not data")
+    return text
+
+
+def _request_context():
+    """(hashed session id, client address) when serving a request."""
+    if not has_request_context():
+        return None, None
+    sid = session.get("sid")
+    hashed = hashlib.sha256(str(sid).encode()).hexdigest() if sid else None
+    return hashed, (request.remote_addr or "")[:64] or None
+
+
+def record(event, actor=None, target=None, target_type=None, target_id=None,
+           outcome="success", reason=None, detail=None):
+    """Add an audit row to db.session (the caller commits it with the change it records)."""
+    event = AuditEvent(event)
+    if target is not None:
+        target_type = target_type or target.__tablename__
+        target_id = target_id if target_id is not None else target.id
+    actor_id, actor_label, actor_roles = _actor(actor)
+    session_hash, address = _request_context()
+    row = AuditRecord(
+        at=utcnow(),
+        actor_id=actor_id,
+        actor_label=actor_label,
+        actor_roles=actor_roles,
+        event=event.value,
+        target_type=_target_type(target_type),
+        target_id=_target_id(target_id),
+        outcome=Outcome(outcome).value,
+        reason=_reason(reason),
+        detail=_detail(detail),
+        session_hash=session_hash,
+        client_address=address,
+    )
+    mark_order(row)
+    db.session.add(row)
+    return row

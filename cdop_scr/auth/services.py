@@ -1,0 +1,313 @@
+"""Sign-in, server-side sessions, throttling, two-factor sign-in and password changes."""
+
+import hashlib
+import hmac
+import secrets
+import time
+from datetime import timedelta
+
+import pyotp
+from flask import current_app, request, session
+from flask_login import login_user, logout_user
+from sqlalchemy import func, or_, select
+
+from .. import audit
+from ..audit import AuditEvent
+from ..errors import ValidationError
+from ..extensions import db
+from ..models import RecoveryCode, SignInAttempt, User, UserSession
+from ..models.base import utcnow
+from . import passwords
+
+PENDING_SECONDS = 300
+RECOVERY_CODE_COUNT = 10
+
+
+class SignInRefused(Exception):
+    """Sign-in failed; `throttled` tells the view to answer 429."""
+
+    def __init__(self, message, throttled=False):
+        super().__init__(message)
+        self.message = message
+        self.throttled = throttled
+
+
+BAD_CREDENTIALS = "Enter a correct email address and password"
+THROTTLED = "Too many failed attempts to sign in. Wait 5 minutes, then try again"
+
+
+def normalise_email(email):
+    return (email or "").strip().lower()
+
+
+def _token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _account_key(email):
+    ring = current_app.extensions["cdop_keyring"]
+    return hmac.new(ring.index_key, b"sign-in:" + normalise_email(email).encode(), "sha256").hexdigest()
+
+
+def client_address():
+    return (request.remote_addr or "unknown")[:64] if request else "cli"
+
+
+# Sessions ------------------------------------------------------------------------------------
+
+def open_session(user):
+    """Create a server-side session for the user and return its token (kept in the cookie)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(
+        UserSession(user_id=user.id, token_hash=_token_hash(token), created_at=now, last_seen_at=now)
+    )
+    return token
+
+
+def load_session_user(user_id):
+    """Flask-Login's loader: the user only while their server-side session is live."""
+    token = session.get("sid")
+    if not token:
+        return None
+    row = db.session.scalar(select(UserSession).filter_by(token_hash=_token_hash(token)))
+    if row is None or row.ended_at is not None or str(row.user_id) != str(user_id):
+        return None
+    config, now = current_app.config, utcnow()
+    idle = timedelta(minutes=config["SESSION_IDLE_MINUTES"])
+    absolute = timedelta(hours=config["SESSION_ABSOLUTE_HOURS"])
+    if now - row.last_seen_at > idle or now - row.created_at > absolute:
+        row.ended_at, row.end_reason = now, "timed_out"
+        audit.record(AuditEvent.SESSION_EXPIRED, actor=row.user, target=row.user)
+        db.session.commit()
+        return None
+    user = row.user
+    if user.disabled:
+        return None
+    if now - row.last_seen_at > timedelta(seconds=60):
+        row.last_seen_at = now
+        db.session.commit()
+    return user
+
+
+def end_all_sessions(user, reason):
+    """End every live session of this user, wherever it is."""
+    now = utcnow()
+    for row in db.session.scalars(
+        select(UserSession).filter_by(user_id=user.id, ended_at=None)
+    ):
+        row.ended_at, row.end_reason = now, reason
+
+
+def _start(user):
+    session.clear()  # a new session at sign-in: no fixation
+    token = open_session(user)
+    user.last_sign_in_at = utcnow()
+    audit.record(AuditEvent.SIGN_IN_SUCCEEDED, actor=user, target=user)
+    db.session.commit()
+    session["sid"] = token
+    login_user(user)
+
+
+def sign_out(user):
+    token = session.get("sid")
+    if token:
+        row = db.session.scalar(select(UserSession).filter_by(token_hash=_token_hash(token)))
+        if row is not None and row.ended_at is None:
+            row.ended_at, row.end_reason = utcnow(), "signed_out"
+    audit.record(AuditEvent.SIGNED_OUT, actor=user, target=user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+
+
+# Throttling ------------------------------------------------------------------------------------
+
+def _is_throttled(account_key, address):
+    config = current_app.config
+    since = utcnow() - timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"])
+    limit = config["SIGN_IN_MAX_FAILURES"]
+    counts = db.session.execute(
+        select(
+            func.count().filter(SignInAttempt.account_key == account_key),
+            func.count().filter(SignInAttempt.address == address),
+        ).where(
+            SignInAttempt.at >= since,
+            or_(SignInAttempt.account_key == account_key, SignInAttempt.address == address),
+        )
+    ).one()
+    return counts[0] >= limit or counts[1] >= limit
+
+
+def _record_failure(account_key, address, user=None, event=AuditEvent.SIGN_IN_FAILED):
+    db.session.add(SignInAttempt(account_key=account_key, address=address, at=utcnow()))
+    audit.record(event, actor=user, target=user, outcome="failure")
+    db.session.commit()
+
+
+# Sign-in steps ---------------------------------------------------------------------------------
+
+def check_password_step(email, password):
+    """First step: the password. Returns the user and the next step: 'done', 'verify' or 'enrol'."""
+    account_key, address = _account_key(email), client_address()
+    if _is_throttled(account_key, address):
+        audit.record(AuditEvent.SIGN_IN_THROTTLED, outcome="refused")
+        db.session.commit()
+        raise SignInRefused(THROTTLED, throttled=True)
+    user = db.session.scalar(select(User).filter_by(email=normalise_email(email)))
+    if user is None:
+        passwords.burn_time(password)
+        _record_failure(account_key, address)
+        raise SignInRefused(BAD_CREDENTIALS)
+    matches, new_hash = passwords.check_password(user.password_hash, password)
+    if not matches or user.disabled:
+        _record_failure(account_key, address, user)
+        raise SignInRefused(BAD_CREDENTIALS)
+    if new_hash:
+        user.password_hash = new_hash
+        db.session.commit()
+    if user.totp_enabled:
+        return user, _pending(user, "verify")
+    if two_factor_required(user):
+        return user, _pending(user, "enrol")
+    _start(user)
+    return user, "done"
+
+
+def _pending(user, stage):
+    session.clear()
+    session["pending_user_id"] = str(user.id)
+    session["pending_since"] = int(time.time())
+    session["pending_stage"] = stage
+    return stage
+
+
+def pending_user(stage):
+    """The user part-way through signing in at this stage, or None when there is none."""
+    if session.get("pending_stage") != stage:
+        return None
+    if int(time.time()) - int(session.get("pending_since", 0)) > PENDING_SECONDS:
+        session.clear()
+        return None
+    return db.session.get(User, _uuid(session.get("pending_user_id")))
+
+
+def _uuid(value):
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def two_factor_required(user):
+    required = set(current_app.config["TWO_FACTOR_REQUIRED_ROLES"])
+    return any(role.value in required for role in user.roles)
+
+
+def verify_step(user, code):
+    """Second step: a TOTP code (each accepted once) or an unused recovery code."""
+    account_key, address = _account_key(user.email), client_address()
+    if _is_throttled(account_key, address):
+        raise SignInRefused(THROTTLED, throttled=True)
+    if _accept_totp(user, code):
+        _start(user)
+        return
+    if _accept_recovery_code(user, code):
+        audit.record(AuditEvent.RECOVERY_CODE_USED, actor=user, target=user)
+        _start(user)
+        return
+    _record_failure(account_key, address, user, AuditEvent.TWO_FACTOR_FAILED)
+    raise SignInRefused("Enter a correct security code")
+
+
+def _accept_totp(user, code):
+    code = "".join((code or "").split())
+    if not (code.isdigit() and len(code) == 6) or not user.totp_secret:
+        return False
+    totp = pyotp.TOTP(user.totp_secret)
+    now_step = int(time.time()) // totp.interval
+    for step in (now_step - 1, now_step, now_step + 1):
+        if hmac.compare_digest(totp.at(step * totp.interval), code):
+            # RFC 6238 5.2: a code is accepted once; refuse this step and any earlier one.
+            if user.totp_last_step is not None and step <= user.totp_last_step:
+                return False
+            user.totp_last_step = step
+            return True
+    return False
+
+
+def _accept_recovery_code(user, code):
+    code = "".join((code or "").split()).lower()
+    if len(code) != 10:
+        return False
+    for row in user.recovery_codes:
+        if row.used_at is None and passwords.check_password(row.code_hash, code)[0]:
+            row.used_at = utcnow()
+            return True
+    return False
+
+
+# Two-factor enrolment --------------------------------------------------------------------------
+
+def enrolment_secret(user):
+    """The secret being enrolled: kept (encrypted) on the user until a code confirms it."""
+    if user.totp_enabled:
+        raise ValidationError("Two-factor sign-in is already set up")
+    if not user.totp_secret:
+        user.totp_secret = pyotp.random_base32()
+        db.session.commit()
+    return user.totp_secret
+
+
+def provisioning_uri(user, secret):
+    return pyotp.TOTP(secret).provisioning_uri(
+        name=user.email, issuer_name=current_app.config["SERVICE_NAME"]
+    )
+
+
+def confirm_enrolment(user, code, signing_in):
+    """Turn two-factor sign-in on once a code from the new secret checks; return recovery codes."""
+    if not _accept_totp(user, code):
+        if signing_in:
+            _record_failure(_account_key(user.email), client_address(), user,
+                            AuditEvent.TWO_FACTOR_FAILED)
+        raise ValidationError("Enter the 6-digit code shown in your authenticator app")
+    user.totp_enabled = True
+    codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODE_COUNT)]
+    user.recovery_codes.clear()
+    for code_text in codes:
+        user.recovery_codes.append(RecoveryCode(code_hash=passwords.hash_password(code_text)))
+    audit.record(AuditEvent.TWO_FACTOR_ENROLLED, actor=user, target=user)
+    if signing_in:
+        _start(user)
+    else:
+        db.session.commit()
+    return codes
+
+
+# Passwords -------------------------------------------------------------------------------------
+
+def validate_new_password(password, user):
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise ValidationError(f"Password must be {minimum} characters or more")
+    if len(password) > 128:
+        raise ValidationError("Password must be 128 characters or fewer")
+    if normalise_email(password) in (user.email, user.full_name.lower()):
+        raise ValidationError("Password must not be your email address or name")
+
+
+def change_password(user, current_password, new_password):
+    """Change a user's own password; every other session of theirs ends."""
+    if not passwords.check_password(user.password_hash, current_password)[0]:
+        raise ValidationError("Your current password is incorrect")
+    validate_new_password(new_password, user)
+    user.password_hash = passwords.hash_password(new_password)
+    user.password_change_required = False
+    end_all_sessions(user, "password_changed")
+    audit.record(AuditEvent.PASSWORD_CHANGED, actor=user, target=user)
+    token = open_session(user)
+    db.session.commit()
+    session["sid"] = token

@@ -1,0 +1,13 @@
+"""Flask command groups. Each command parses its arguments and calls one service."""
+
+
+def init_app(app):
+    from .audit.cli import audit_cli
+    from .crypto.cli import crypto_cli
+    from .demo import demo_cli
+    from .users.cli import users_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(crypto_cli)
+    app.cli.add_command(audit_cli)

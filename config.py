@@ -1,0 +1,90 @@
+"""Configuration: Config reads the environment; Development, Test and Production refine it."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("CDOP_INSTANCE_DIR", BASE_DIR / "instance"))
+# The database lives in its own folder so that backing it up never copies the keys file.
+DEFAULT_SQLITE_PATH = INSTANCE_DIR / "data" / "cdop.sqlite"
+
+
+def _list(name, default):
+    raw = os.environ.get(name, default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _int(name, default):
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    # Keys: from the environment in production, from KEYS_FILE in development.
+    KEYS_FILE = os.environ.get("CDOP_KEYS_FILE", str(INSTANCE_DIR / "keys.json"))
+    KEYS_FROM_ENVIRONMENT = False
+
+    SERVICE_NAME = os.environ.get("CDOP_SERVICE_NAME", "Child death and case review")
+    ORGANISATION_NAME = os.environ.get(
+        "CDOP_ORGANISATION_NAME", "Local Safeguarding Children Partnership"
+    )
+
+    # Sessions (ASVS L2: 30 minutes idle, 12 hours absolute).
+    SESSION_IDLE_MINUTES = _int("CDOP_SESSION_IDLE_MINUTES", 30)
+    SESSION_ABSOLUTE_HOURS = _int("CDOP_SESSION_ABSOLUTE_HOURS", 12)
+    SESSION_COOKIE_NAME = "cdop_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = 0
+
+    # Sign-in throttling: this many failures per account or address within the window.
+    SIGN_IN_MAX_FAILURES = _int("CDOP_SIGN_IN_MAX_FAILURES", 10)
+    SIGN_IN_WINDOW_MINUTES = _int("CDOP_SIGN_IN_WINDOW_MINUTES", 5)
+
+    # Roles that must sign in with a second factor.
+    TWO_FACTOR_REQUIRED_ROLES = _list("CDOP_TWO_FACTOR_ROLES", "admin,board_manager")
+
+    # Argon2id cost (OWASP: 19 MiB, 2 iterations, 1 lane).
+    ARGON2_TIME_COST = _int("CDOP_ARGON2_TIME_COST", 2)
+    ARGON2_MEMORY_COST = _int("CDOP_ARGON2_MEMORY_KIB", 19456)
+    ARGON2_PARALLELISM = _int("CDOP_ARGON2_PARALLELISM", 1)
+    PASSWORD_MIN_LENGTH = 12
+
+    HSTS = False
+    WTF_CSRF_TIME_LIMIT = 3600
+    MAX_CONTENT_LENGTH = _int("CDOP_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+
+
+class Development(Config):
+    pass
+
+
+class Test(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    # Tests post forms directly; one module switches CSRF back on to prove it works.
+    WTF_CSRF_ENABLED = False
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8
+    SERVER_NAME = "localhost"
+
+
+class Production(Config):
+    KEYS_FROM_ENVIRONMENT = True
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-cdop_session"
+    HSTS = True
+    REQUIRED_ENVIRONMENT = (
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "CDOP_DATA_KEYS",
+        "CDOP_INDEX_KEY",
+        "CDOP_AUDIT_KEY",
+    )
+
+
+CONFIGS = {"development": Development, "test": Test, "production": Production}
