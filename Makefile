@@ -28,7 +28,7 @@ $(ASSETS): package.json package-lock.json $(wildcard cdop_scr/assets/*)
 
 # Development keys under instance/ (mode 0600), created once and never overwritten.
 keys: install
-	$(PY) -m cdop_scr.crypto.keys init
+	$(PY) -m cdop_scr.crypto init
 
 migrate: install keys
 	$(FLASK) db upgrade

@@ -55,6 +55,8 @@ class Config:
     PASSWORD_MIN_LENGTH = 12
 
     HSTS = False
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are trusted.
+    TRUSTED_PROXIES = _int("CDOP_TRUSTED_PROXIES", 0)
     WTF_CSRF_TIME_LIMIT = 3600
     MAX_CONTENT_LENGTH = _int("CDOP_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 

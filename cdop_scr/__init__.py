@@ -4,6 +4,7 @@ import os
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, CONFIGS
 
@@ -23,6 +24,9 @@ def create_app(config_name=None, **overrides):
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
 
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     _check_production_environment(app)
     _load_keys(app)
     _configure_templates(app)
@@ -48,7 +52,8 @@ def create_app(config_name=None, **overrides):
 
 
 def _check_production_environment(app):
-    missing = [name for name in app.config.get("REQUIRED_ENVIRONMENT", ()) if not os.environ.get(name)]
+    required = app.config.get("REQUIRED_ENVIRONMENT", ())
+    missing = [name for name in required if not os.environ.get(name)]
     if missing:
         raise RuntimeError(f"refusing to start: set {', '.join(missing)}")
 

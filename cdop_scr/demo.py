@@ -11,7 +11,8 @@ from .users import services as user_services
 
 demo_cli = AppGroup("demo", help="Load the demonstration users and dataset.")
 
-DEMO_PASSWORD = "demo-password-2026"
+# Demo accounts only (development data, printed by `make run`): not a secret.
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
 DEMO_USERS = [
     ("admin@demo.example", "Alex Admin", [Role.ADMIN]),
     ("coordinator@demo.example", "Casey Coordinator", [Role.COORDINATOR]),

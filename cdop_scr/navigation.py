@@ -26,7 +26,10 @@ def navigation_items():
         if endpoint not in current_app.view_functions or not current_user.can(permission):
             continue
         blueprint = endpoint.split(".")[0]
-        active = request.blueprint == blueprint if blueprint != "main" else request.endpoint == endpoint
+        if blueprint == "main":
+            active = request.endpoint == endpoint
+        else:
+            active = request.blueprint == blueprint
         items.append({"text": label, "href": url_for(endpoint), "active": active})
     return items
 

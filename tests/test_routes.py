@@ -9,7 +9,7 @@ import uuid
 import pytest
 from werkzeug.routing import UUIDConverter
 
-from cdop_scr.permissions import PUBLIC, POLICY, Permission, Role, access_of, requires
+from cdop_scr.permissions import POLICY, PUBLIC, Permission, Role, access_of, requires
 
 PROBE_METHODS = ("GET", "POST")
 

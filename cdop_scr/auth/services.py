@@ -46,7 +46,8 @@ def _token_hash(token):
 
 def _account_key(email):
     ring = current_app.extensions["cdop_keyring"]
-    return hmac.new(ring.index_key, b"sign-in:" + normalise_email(email).encode(), "sha256").hexdigest()
+    message = b"sign-in:" + normalise_email(email).encode()
+    return hmac.new(ring.index_key, message, "sha256").hexdigest()
 
 
 def client_address():
@@ -59,9 +60,9 @@ def open_session(user):
     """Create a server-side session for the user and return its token (kept in the cookie)."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    db.session.add(
-        UserSession(user_id=user.id, token_hash=_token_hash(token), created_at=now, last_seen_at=now)
-    )
+    db.session.add(UserSession(
+        user_id=user.id, token_hash=_token_hash(token), created_at=now, last_seen_at=now
+    ))
     return token
 
 

@@ -57,7 +57,8 @@ def sign_in():
             _, step = services.check_password_step(form.email.data, form.password.data)
         except services.SignInRefused as refused:
             form.email.errors.append(refused.message)
-            return render_template("auth/sign-in.html", form=form), 429 if refused.throttled else 200
+            status = 429 if refused.throttled else 200
+            return render_template("auth/sign-in.html", form=form), status
         if next_url:
             session["next_url"] = next_url
         if step == "verify":

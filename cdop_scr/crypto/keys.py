@@ -187,7 +187,7 @@ def load(app):
 
 
 def main(argv=None):
-    """`python -m cdop_scr.crypto.keys init`: create the development keys file if absent.
+    """`python -m cdop_scr.crypto init`: create the development keys file if absent.
 
     Runs without the app, because the app itself refuses to start without its keys.
     """
@@ -197,7 +197,7 @@ def main(argv=None):
 
     args = sys.argv[1:] if argv is None else argv
     if args != ["init"]:
-        print("usage: python -m cdop_scr.crypto.keys init", file=sys.stderr)
+        print("usage: python -m cdop_scr.crypto init", file=sys.stderr)
         return 2
     path = Config.KEYS_FILE
     if create_development_file(path):
@@ -205,19 +205,3 @@ def main(argv=None):
     else:
         print(f"Keeping existing keys in {path}.")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
-
-
-if __name__ == "__main__":
-    # `python -m cdop_scr.crypto.keys init` (make run): works before any app can start.
-    import sys
-
-    from config import Config
-
-    if sys.argv[1:] != ["init"]:
-        raise SystemExit("usage: python -m cdop_scr.crypto.keys init")
-    created = create_development_file(Config.KEYS_FILE)
-    print(f"{'Created' if created else 'Kept existing'} {Config.KEYS_FILE}")

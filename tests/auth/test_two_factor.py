@@ -106,3 +106,11 @@ def test_wrong_codes_count_towards_the_sign_in_throttle(client):
         "/sign-in/two-factor", data={"code": pyotp.TOTP(user.totp_secret).now()}
     )
     assert refused.status_code == 429
+
+
+def test_an_empty_code_is_explained(client):
+    user = UserFactory(roles=["admin"], totp=True)
+    start_sign_in(client, user)
+    response = client.post("/sign-in/two-factor", data={"code": ""})
+    assert error_summary(response) == ["Enter the security code"]
+    assert client.get("/home").status_code == 302

@@ -171,3 +171,18 @@ def test_the_cli_refuses_a_bad_role_or_short_password_and_creates_nothing(app, d
     assert bad_role.exit_code != 0 and "root" in bad_role.output
     assert short.exit_code != 0 and "12 characters" in short.output
     assert user_count(db) == 0
+
+
+def test_bad_input_on_the_edit_form_is_explained_and_changes_nothing(client, login_as, db):
+    login_as("admin")
+    user = UserFactory(full_name="Kept Name", email="kept@example.org", roles=["coordinator"])
+    response = client.post(f"/users/{user.id}", data={"full_name": "", "email": "bad",
+                                                      "version": user.version})
+    assert error_summary(response) == [
+        "Enter the person's full name",
+        "Enter an email address in the correct format, like name@example.org",
+        "Select at least one role",
+    ]
+    db.session.refresh(user)
+    assert (user.full_name, user.email, [r.value for r in user.roles]) == (
+        "Kept Name", "kept@example.org", ["coordinator"])
