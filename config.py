@@ -54,11 +54,22 @@ class Config:
     ARGON2_PARALLELISM = _int("CDOP_ARGON2_PARALLELISM", 1)
     PASSWORD_MIN_LENGTH = 12
 
+    # Break-glass: how long a panel member's access to one identifiable record lasts.
+    BREAK_GLASS_MINUTES = _int("CDOP_BREAK_GLASS_MINUTES", 60)
+
     HSTS = False
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are trusted.
     TRUSTED_PROXIES = _int("CDOP_TRUSTED_PROXIES", 0)
     WTF_CSRF_TIME_LIMIT = 3600
     MAX_CONTENT_LENGTH = _int("CDOP_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+
+    # Serious case reviews: completion target after the decision, decision target after
+    # referral (calendar months), and when an overdue action goes on the escalation list.
+    SCR_COMPLETION_MONTHS = _int("CDOP_SCR_COMPLETION_MONTHS", 6)
+    SCR_DECISION_MONTHS = _int("CDOP_SCR_DECISION_MONTHS", 1)
+    ESCALATION_OVERDUE_DAYS = _int("CDOP_ESCALATION_OVERDUE_DAYS", 28)
+    # Uploaded documents (overview reports, IMRs, evidence): PDF, DOCX or ODT up to this size.
+    CDOP_MAX_DOCUMENT_BYTES = _int("CDOP_MAX_DOCUMENT_BYTES", 10 * 1024 * 1024)
 
 
 class Development(Config):

@@ -45,9 +45,10 @@ node_modules/.bin/sass \
 
 cp "$GOVUK/govuk-frontend.min.js" "$build/js/govuk-frontend.min.js"
 cp "$SOURCES/application.js" "$build/js/application.js"
-cp "$GOVUK"/assets/images/* "$build/assets/images/"
+# The partnership's own icon: GOV.UK's images are the Crown's, not ours to use.
+cp "$SOURCES/favicon.svg" "$build/assets/images/favicon.svg"
 
-for built in css/application.css js/application.js js/govuk-frontend.min.js assets/images/favicon.ico; do
+for built in css/application.css js/application.js js/govuk-frontend.min.js assets/images/favicon.svg; do
     [ -s "$build/$built" ] || { echo "build-assets: $built was not built" >&2; exit 1; }
 done
 if grep -q "GDS Transport" "$build/css/application.css"; then

@@ -30,7 +30,9 @@ def navigation_items():
             active = request.endpoint == endpoint
         else:
             active = request.blueprint == blueprint
-        items.append({"text": label, "href": url_for(endpoint), "active": active})
+        current = request.endpoint == endpoint  # aria-current="page" on the page itself
+        items.append({"text": label, "href": url_for(endpoint), "active": active,
+                      "current": current})
     return items
 
 

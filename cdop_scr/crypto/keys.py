@@ -98,7 +98,7 @@ def _read_json(path):
             return json.load(handle)
     except FileNotFoundError as exc:
         raise KeyRingError(
-            f"keys file {path} not found (run `python -m cdop_scr.crypto.keys init`)"
+            f"keys file {path} not found (run `python -m cdop_scr.crypto init`)"
         ) from exc
     except (OSError, ValueError) as exc:
         raise KeyRingError(f"keys file {path} cannot be read: {exc}") from exc

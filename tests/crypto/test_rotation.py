@@ -135,7 +135,7 @@ def test_init_creates_a_private_keys_file_once(make_app, tmp_path):
 def test_make_run_creates_the_keys_file_before_any_app_can_start(tmp_path):
     path = tmp_path / "keys.json"
     env = dict(os.environ, CDOP_KEYS_FILE=str(path))
-    subprocess.run([sys.executable, "-m", "cdop_scr.crypto.keys", "init"], env=env, check=True,
+    subprocess.run([sys.executable, "-m", "cdop_scr.crypto", "init"], env=env, check=True,
                    cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
     assert keys.from_file(path).primary_id == "k1"
 
