@@ -36,12 +36,16 @@ def create_app(config_name=None, **overrides):
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from . import audit, auth, main, users
+    from . import audit, auth, cases, main, panels, reporting, scr, users
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(users.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(cases.bp)
+    app.register_blueprint(panels.bp)
+    app.register_blueprint(scr.bp)
+    app.register_blueprint(reporting.bp)
     auth.init_login(login_manager)
 
     security.init_app(app)

@@ -3,11 +3,15 @@
 
 def init_app(app):
     from .audit.cli import audit_cli
+    from .cases.cli import cases_cli
     from .crypto.cli import crypto_cli
     from .demo import demo_cli
+    from .reporting.cli import reports_cli
     from .users.cli import users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(crypto_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(cases_cli)
+    app.cli.add_command(reports_cli)

@@ -30,7 +30,86 @@ def load_demo():
         if db.session.scalar(select(User).filter_by(email=email)) is None:
             user_services.create_user(None, email, name, roles, password=DEMO_PASSWORD)
             created = True
+    created = load_demo_cases() or created
+    created = load_demo_panels() or created
+    created = load_demo_reviews() or created
     return created
+
+
+def load_demo_cases():
+    """About 60 fictional child death cases in every status, unless any case exists."""
+    from .cases.demo_data import build_demo_cases
+
+    return build_demo_cases() > 0
+
+
+
+def load_demo_reviews():
+    """Three case reviews at different stages, with an action plan, unless any review exists."""
+    from .scr.demo_data import build_demo_reviews
+
+    manager = db.session.scalar(select(User).filter_by(email="board@demo.example"))
+    return manager is not None and build_demo_reviews(manager) > 0
+
+DEMO_ANALYSES = [
+    # (category, event, factors [(domain, theme, grade, modifiable, description)], learning)
+    (10, "sudden_unexpected",
+     [("social", "co_sleeping", 2, True, "The baby slept on a sofa with a parent after the "
+       "parent had been drinking."),
+      ("social", "parental_smoking", 2, True, "Both carers smoked in the home."),
+      ("services", "access_to_services", 1, False, "Safer sleep advice was given at the "
+       "health visitor's new birth visit.")],
+     "Safer sleep messages should be repeated when circumstances change, not only at birth."),
+    (6, "life_limiting",
+     [("child", "other", 2, False, "A known life-limiting condition, well managed."),
+      ("services", "service_provision_shortfall", 1, False, "Palliative care plan in place "
+       "and followed.")],
+     "Advance care planning worked well and should be shared as good practice."),
+]
+
+
+def load_demo_panels():
+    """Two panel meetings, unless any exists: one past with signed-off reviews, one upcoming
+    with an agenda (and a draft analysis), from the cases that are ready for panel."""
+    from datetime import timedelta
+
+    from .cases.clocks import today
+    from .models.cases import Case, CaseStatus
+    from .models.panels import PanelMeeting
+    from .panels import services as panels
+
+    if db.session.scalar(select(PanelMeeting.id).limit(1)) is not None:
+        return False
+    users = {email: db.session.scalar(select(User).filter_by(email=email))
+             for email, _, _ in DEMO_USERS}
+    coordinator, chair = users["coordinator@demo.example"], users["chair@demo.example"]
+    members = [users["member@demo.example"], users["member2@demo.example"]]
+    ready = db.session.scalars(select(Case).where(Case.status == CaseStatus.READY_FOR_PANEL)
+                               .order_by(Case.case_ref)).all()
+    if not (coordinator and chair and all(members)) or len(ready) < 2:
+        return False
+    past_cases, upcoming_cases = ready[:2], ready[2:4] or ready[:0]
+    held_on = today() - timedelta(days=14)
+
+    past = panels.create_meeting(coordinator, held_on, chair.id, [m.id for m in members],
+                                 [c.id for c in past_cases])
+    panels.record_attendance(coordinator, past.id, [members[0].id])
+    for case, (category, event, factors, learning) in zip(past_cases, DEMO_ANALYSES,
+                                                          strict=False):
+        analysis = panels.save_analysis(members[0], past.id, case.id, 0, category=category,
+                                        event=event, refer_for_scr=False,
+                                        learning_points=learning)
+        for domain, theme, grade, modifiable, description in factors:
+            panels.add_factor(members[0], past.id, case.id, analysis.version, domain, theme,
+                              grade, modifiable, description)
+        panels.sign_off_review(chair, past.id, case.id, analysis.version, held_on)
+
+    upcoming = panels.create_meeting(coordinator, today() + timedelta(days=21), chair.id,
+                                     [m.id for m in members], [c.id for c in upcoming_cases])
+    if upcoming_cases:
+        panels.save_analysis(members[1], upcoming.id, upcoming_cases[0].id, 0,
+                             learning_points="Draft: the panel to consider agency reports.")
+    return True
 
 
 @demo_cli.command("load")

@@ -78,6 +78,10 @@ class AuditEvent(enum.StrEnum):
     ACTION_EVIDENCE_NOT_ACCEPTED = "action_evidence_not_accepted"
     ACTION_CHALLENGE_RECORDED = "action_challenge_recorded"
     ACTION_CHALLENGE_ANSWERED = "action_challenge_answered"
+    REPORT_EXPORTED = "report_exported"
+    UNSUPPRESSED_REPORT_VIEWED = "unsuppressed_report_viewed"
+    CHILD_EXTRACT_EXPORTED = "child_extract_exported"
+    DATA_QUALITY_VIEWED = "data_quality_viewed"
 
     @property
     def label(self):
@@ -135,6 +139,10 @@ LABELS = {
     AuditEvent.BREAK_GLASS_GRANTED: "Break-glass access to an identifiable record",
     AuditEvent.BREAK_GLASS_ALERTS_VIEWED: "Break-glass alerts viewed",
     AuditEvent.REVIEW_LIST_VIEWED: "Case review list viewed",
+    AuditEvent.REPORT_EXPORTED: "Report exported",
+    AuditEvent.UNSUPPRESSED_REPORT_VIEWED: "Unsuppressed report viewed",
+    AuditEvent.CHILD_EXTRACT_EXPORTED: "Child-level extract exported",
+    AuditEvent.DATA_QUALITY_VIEWED: "Data-quality report viewed",
     AuditEvent.REVIEW_VIEWED: "Case review viewed",
     AuditEvent.REVIEW_CREATED: "Case review created",
     AuditEvent.REVIEW_UPDATED: "Case review updated",

@@ -1,0 +1,1 @@
+"""Learning summaries: anonymised stories drafted from reviewed cases, redacted and published."""

@@ -1,0 +1,121 @@
+"""Reports pages: the year's figures with charts, any cross-table, downloads, data quality."""
+
+from datetime import date
+
+from flask import Response, render_template, request
+from flask_login import current_user
+
+from ..errors import ValidationError
+from ..permissions import Permission, requires
+from . import bp, charts, queries, services
+from . import dimensions as d
+from .forms import CrossTableForm, ReportForm
+from .suppression import suppress
+from .tables import build_table
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _year_form(form_class):
+    form = form_class(request.args)
+    years = services.available_years()
+    form.year.choices = [(y, y) for y in years]
+    if not request.args.get("year"):
+        form.year.data = years[0]
+    return form
+
+
+def _trend(years):
+    """Deaths notified and reviews completed per year, each suppressed as a one-way table."""
+    dimension = d.year_dimension(years[-1], years[0])
+    series = []
+    for measure in ("deaths_notified", "reviews_completed"):
+        table = build_table({y: queries.total(measure, y) for y in dimension.codes}, dimension)
+        published = services.Published(
+            services.TableSpec(measure, queries.MEASURES[measure], measure, "year_of_death"),
+            years[0], table, suppress(table, services.threshold()))
+        series.append(published)
+    return series
+
+
+@bp.get("/reports")
+@requires(Permission.VIEW_REPORTS)
+def index():
+    form = _year_form(ReportForm)
+    if not form.validate():
+        return render_template("reporting/index.html", form=form, year=None), 400
+    year = form.year.data
+    category = services.build(services.RETURN_TABLES[1], year)
+    trend = _trend(services.available_years())
+    return render_template(
+        "reporting/index.html", form=form, year=year, category=category,
+        category_chart=charts.chart_of(category), trend=trend,
+        trend_charts=[charts.chart_of(p) for p in trend],
+    )
+
+
+@bp.get("/reports/table")
+@requires(Permission.VIEW_REPORTS)
+def cross_table():
+    form = _year_form(CrossTableForm)
+    published = chart = None
+    if request.args.get("measure"):
+        if form.validate():
+            try:
+                published = services.cross_table(
+                    _actor(), form.measure.data, form.year.data, form.rows.data,
+                    form.cols.data or None, form.unsuppressed.data)
+            except ValidationError as error:
+                form.rows.errors.append(error.message)
+            else:
+                chart = charts.chart_of(published)
+        if form.errors:
+            return render_template("reporting/cross-table.html", form=form), 400
+    return render_template("reporting/cross-table.html", form=form, published=published,
+                           chart=chart)
+
+
+@bp.get("/reports/table.csv")
+@requires(Permission.VIEW_REPORTS)
+def cross_table_csv():
+    args = request.args
+    published = services.cross_table(
+        _actor(), args.get("measure", ""), args.get("year", ""), args.get("rows", ""),
+        args.get("cols") or None, args.get("unsuppressed") == "y")
+    return Response(published.csv(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=table.csv"})
+
+
+@bp.get("/reports/return.xlsx")
+@requires(Permission.VIEW_REPORTS)
+def download_return():
+    year = request.args.get("year", "")
+    unsuppressed = request.args.get("unsuppressed") == "y"
+    _, content = services.export_return(_actor(), year, unsuppressed=unsuppressed)
+    name = f"cdop-return-{year}{'-UNSUPPRESSED' if unsuppressed else ''}.xlsx"
+    return Response(content, mimetype=XLSX,
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.get("/reports/data-quality")
+@requires(Permission.VIEW_REPORTS)
+def data_quality():
+    form = _year_form(ReportForm)
+    if not form.validate():
+        return render_template("reporting/data-quality.html", form=form, issues=None), 400
+    issues = services.view_data_quality(_actor(), form.year.data)
+    return render_template("reporting/data-quality.html", form=form, issues=issues,
+                           year=form.year.data)
+
+
+@bp.get("/reports/child-extract.csv")
+@requires(Permission.VIEW_UNSUPPRESSED)
+def child_extract():
+    year = request.args.get("year") or services.available_years(date.today())[0]
+    content = services.child_extract(_actor(), year)
+    return Response(content, mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=child-extract-{year}.csv"})

@@ -1,0 +1,136 @@
+"""The chair signs off: the case is reviewed, the analysis locked; re-opening is audited."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from cdop_scr.audit import AuditEvent
+from cdop_scr.cases.clocks import today
+from cdop_scr.models.cases import Case
+from cdop_scr.models.panels import Analysis, ReviewSignOff
+from cdop_scr.panels import services
+
+from ..helpers import audit_events, error_summary, text_of
+from .test_analysis import analysis_url, draft, factor, stored
+
+
+def dmy(day):
+    return [str(day.day), str(day.month), str(day.year)]
+
+
+def prepared(client, login_as, member, meeting, case, db):
+    login_as(user=member)
+    client.post(analysis_url(meeting, case), data=draft())
+    client.post(analysis_url(meeting, case, "/factors"), data=factor(stored(db, case).version))
+    return stored(db, case).version
+
+
+def sign_off(client, meeting, case, version, day):
+    return client.post(f"/panel-meetings/{meeting.id}/cases/{case.id}/sign-off", data={
+        "sign_off-version": str(version), "sign_off-completed_on": dmy(day)})
+
+
+def test_sign_off_locks_the_analysis_and_marks_the_case_reviewed(
+        client, login_as, chair, member, make_ready_case, make_meeting, db):
+    case = make_ready_case()
+    meeting = make_meeting([case], members=[member])
+    version = prepared(client, login_as, member, meeting, case, db)
+    completed = today() - timedelta(days=1)
+
+    login_as(user=chair)
+    assert sign_off(client, meeting, case, version, completed).status_code == 302
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    assert case.status == "reviewed"
+    assert (case.category, case.modifiable, case.event, case.review_completed_on) == (
+        10, "modifiable", "sudden_unexpected", completed)
+    analysis = stored(db, case)
+    assert analysis.is_locked and analysis.review_completed_on == completed
+    assert audit_events(AuditEvent.REVIEW_SIGNED_OFF)[-1].actor_id == chair.id
+
+    # Locked: members cannot change it, and the page no longer offers the forms.
+    login_as(user=member)
+    response = client.post(analysis_url(meeting, case), data=draft(version=analysis.version))
+    assert response.status_code == 403
+    assert "signed off, so the analysis is locked" in text_of(response)
+    response = client.post(analysis_url(meeting, case, "/factors"),
+                           data=factor(analysis.version))
+    assert response.status_code == 403
+    page = client.get(analysis_url(meeting, case))
+    assert b"data-analysis-form" not in page.data and b"data-locked" in page.data
+
+
+def test_only_a_chair_can_sign_off(client, login_as, member, make_ready_case, make_meeting,
+                                   db):
+    case = make_ready_case()
+    meeting = make_meeting([case], members=[member])
+    version = prepared(client, login_as, member, meeting, case, db)
+    assert sign_off(client, meeting, case, version, today()).status_code == 403
+    assert db.session.get(Case, case.id).status == "ready_for_panel"
+
+
+def test_sign_off_needs_category_event_and_the_scr_decision(
+        client, login_as, chair, make_ready_case, make_meeting, db):
+    case = make_ready_case()
+    meeting = make_meeting([case])
+    login_as(user=chair)
+    response = sign_off(client, meeting, case, 0, today())
+    assert response.status_code == 200
+    message = " ".join(error_summary(response))
+    assert "Select the category of death" in message
+    assert "Select the event leading to death" in message
+    assert db.session.get(Case, case.id).status == "ready_for_panel"
+
+
+def test_reopening_needs_a_reason_is_audited_and_the_latest_sign_off_counts(
+        client, login_as, chair, member, make_ready_case, make_meeting, db):
+    case = make_ready_case()
+    meeting = make_meeting([case], members=[member])
+    version = prepared(client, login_as, member, meeting, case, db)
+    login_as(user=chair)
+    sign_off(client, meeting, case, version, today() - timedelta(days=10))
+    reopen = f"/panel-meetings/{meeting.id}/cases/{case.id}/reopen"
+
+    version = stored(db, case).version
+    response = client.post(reopen, data={"reopen-version": str(version)})
+    assert "Enter the reason for re-opening the review" in error_summary(response)
+    assert stored(db, case).is_locked
+
+    response = client.post(reopen, data={"reopen-version": str(version),
+                                         "reopen-reason": "Inquest found a new cause"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    assert case.status == "ready_for_panel"
+    assert case.review_completed_on is None and case.category is None
+    assert not stored(db, case).is_locked
+    event = audit_events(AuditEvent.REVIEW_REOPENED)[-1]
+    assert (event.actor_id, event.reason) == (chair.id, "Inquest found a new cause")
+
+    # The panel changes its view and signs off again: the new sign-off is the one that counts.
+    analysis = stored(db, case)
+    client.post(analysis_url(meeting, case), data=draft(version=analysis.version, category="9"))
+    assert sign_off(client, meeting, case, stored(db, case).version, today()).status_code == 302
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    assert (case.status, case.category, case.review_completed_on) == ("reviewed", 9, today())
+    history = db.session.scalars(select(ReviewSignOff).order_by(
+        ReviewSignOff.signed_off_at)).all()
+    assert [h.category for h in history] == [10, 9]
+    assert history[0].reopen_reason == "Inquest found a new cause"
+    assert services.latest_sign_off(case.id).id == history[1].id
+
+
+def test_a_member_cannot_reopen(client, login_as, chair, member, make_ready_case,
+                                make_meeting, db):
+    case = make_ready_case()
+    meeting = make_meeting([case], members=[member])
+    version = prepared(client, login_as, member, meeting, case, db)
+    login_as(user=chair)
+    sign_off(client, meeting, case, version, today())
+    login_as(user=member)
+    response = client.post(f"/panel-meetings/{meeting.id}/cases/{case.id}/reopen",
+                           data={"reopen-version": str(stored(db, case).version),
+                                 "reopen-reason": "I want to"})
+    assert response.status_code == 403
+    assert db.session.scalar(select(Analysis.status)) == "signed_off"
