@@ -42,15 +42,20 @@ test: install assets
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
+# Two workers for the suite (the machine has two cores); the browser journeys run on their own
+# because they share one asset build and a browser.
+PYTEST := $(PY) -m pytest -q
+SUITE := $(PYTEST) -n 2 -m "not browser" && $(PYTEST) -m browser
+
 test-sqlite: install assets
-	$(PY) -m pytest -q
+	$(SUITE)
 
 test-postgres: install assets
-	bash .ci/with-postgres.sh $(PY) -m pytest -q
+	bash .ci/with-postgres.sh bash -c '$(SUITE)'
 
 # SQLite only, no browser journeys: for quick development runs.
 test-fast: install assets
-	$(PY) -m pytest -q -m "not browser"
+	$(PYTEST) -n 2 -m "not browser"
 
 bench: install assets
 	$(PY) bench/run.py

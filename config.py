@@ -54,6 +54,9 @@ class Config:
     ARGON2_PARALLELISM = _int("CDOP_ARGON2_PARALLELISM", 1)
     PASSWORD_MIN_LENGTH = 12
 
+    # Published figures: counts from 1 to this minus one are shown as `<N` (domain.md section 6).
+    REPORT_SUPPRESSION_THRESHOLD = _int("CDOP_SUPPRESSION_THRESHOLD", 5)
+
     # Break-glass: how long a panel member's access to one identifiable record lasts.
     BREAK_GLASS_MINUTES = _int("CDOP_BREAK_GLASS_MINUTES", 60)
 
@@ -71,6 +74,19 @@ class Config:
     # Uploaded documents (overview reports, IMRs, evidence): PDF, DOCX or ODT up to this size.
     CDOP_MAX_DOCUMENT_BYTES = _int("CDOP_MAX_DOCUMENT_BYTES", 10 * 1024 * 1024)
 
+    # Outside contributors: the public notification page and agency report links.
+    PUBLIC_NOTIFICATIONS_PER_HOUR = _int("CDOP_PUBLIC_NOTIFICATIONS_PER_HOUR", 5)
+    PUBLIC_MAX_FORM_BYTES = _int("CDOP_PUBLIC_MAX_FORM_BYTES", 64 * 1024)
+    AGENCY_LINK_DAYS = _int("CDOP_AGENCY_LINK_DAYS", 14)
+    # E-mail (SMTP). Without MAIL_SERVER nothing is sent: the in-app queue is the only alert.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = _int("MAIL_PORT", 587)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true").lower() in ("1", "true", "yes")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "cdop-no-reply@localhost")
+    MAIL_COORDINATOR_ADDRESS = os.environ.get("MAIL_COORDINATOR_ADDRESS")
+
 
 class Development(Config):
     pass
@@ -84,6 +100,8 @@ class Test(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8
     SERVER_NAME = "localhost"
+    # Tests that send e-mail start their own SMTP server on loopback and point at it.
+    MAIL_SERVER = None
 
 
 class Production(Config):

@@ -36,7 +36,7 @@ def create_app(config_name=None, **overrides):
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from . import audit, auth, cases, main, panels, reporting, scr, users
+    from . import audit, auth, cases, learning, main, panels, reporting, scr, users
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
@@ -46,6 +46,11 @@ def create_app(config_name=None, **overrides):
     app.register_blueprint(panels.bp)
     app.register_blueprint(scr.bp)
     app.register_blueprint(reporting.bp)
+    app.register_blueprint(learning.bp)
+    from . import agency_links, public  # outside contributors
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(agency_links.bp)
     auth.init_login(login_manager)
 
     security.init_app(app)

@@ -6,6 +6,7 @@ def init_app(app):
     from .cases.cli import cases_cli
     from .crypto.cli import crypto_cli
     from .demo import demo_cli
+    from .learning.cli import learning_cli
     from .reporting.cli import reports_cli
     from .users.cli import users_cli
 
@@ -15,3 +16,4 @@ def init_app(app):
     app.cli.add_command(audit_cli)
     app.cli.add_command(cases_cli)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(learning_cli)

@@ -33,6 +33,7 @@ def load_demo():
     created = load_demo_cases() or created
     created = load_demo_panels() or created
     created = load_demo_reviews() or created
+    created = load_demo_learning() or created
     return created
 
 
@@ -109,6 +110,32 @@ def load_demo_panels():
     if upcoming_cases:
         panels.save_analysis(members[1], upcoming.id, upcoming_cases[0].id, 0,
                              learning_points="Draft: the panel to consider agency reports.")
+    return True
+
+
+def load_demo_learning():
+    """A published learning summary and a draft awaiting approval, unless any summary exists."""
+    from .learning import services as learning
+    from .models.cases import Case, CaseStatus
+    from .models.learning import LearningSummary, SourceKind
+    from .models.panels import Analysis
+
+    if db.session.scalar(select(LearningSummary.id).limit(1)) is not None:
+        return False
+    coordinator = db.session.scalar(select(User).filter_by(email="coordinator@demo.example"))
+    manager = db.session.scalar(select(User).filter_by(email="board@demo.example"))
+    reviewed = db.session.scalars(
+        select(Case).join(Analysis, Analysis.case_id == Case.id)
+        .where(Case.status == CaseStatus.REVIEWED).order_by(Case.case_ref)).all()
+    if coordinator is None or manager is None or len(reviewed) < 2:
+        return False
+    published = learning.draft_summary(coordinator, SourceKind.CDOP_CASE, reviewed[0].id,
+                                       "Ashley")
+    for move, actor in (("submit", coordinator), ("approve", manager), ("publish", manager)):
+        learning.change_status(actor, published.id, published.version, move)
+    waiting = learning.draft_summary(coordinator, SourceKind.CDOP_CASE, reviewed[1].id,
+                                     "Rebecca")
+    learning.change_status(coordinator, waiting.id, waiting.version, "submit")
     return True
 
 

@@ -64,12 +64,18 @@ def test_a_route_added_without_a_rule_is_found_by_the_walk_and_refused(make_app,
 def test_the_public_endpoints_are_only_the_sign_in_steps_and_static_pages(app):
     public = sorted({rule.endpoint for rule, _, access in routes(app) if access == PUBLIC})
     assert public == [
+        "agency_links.edit_report",
+        "agency_links.open_link",
+        "agency_links.report_sent",
         "auth.sign_in",
         "auth.two_factor_enrol",
         "auth.two_factor_verify",
         "main.accessibility",
         "main.health",
         "main.index",
+        "public.download_copy",
+        "public.notification_sent",
+        "public.notify_death",
         "static",
     ]
 

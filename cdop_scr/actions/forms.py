@@ -1,99 +1,18 @@
-"""Action-plan forms, and the GOV.UK date field the review forms share."""
+"""Action-plan forms."""
 
-from datetime import date
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
     GovFileInput,
-    GovRadioInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
 )
-from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, StopValidation
+from wtforms import HiddenField, SelectField, SubmitField
+from wtforms.validators import InputRequired
 
+from ..forms import DateInput, GovDateField, RadioInput, text_area, text_field  # noqa: F401
 from ..models.actions import AgencyType
-
-
-def _keep_legend(params, field):
-    """Passing fieldset params (e.g. legend classes) would otherwise drop the legend text."""
-    # Copies, not setdefault: the params dict often comes from a template variable reused
-    # for several fields.
-    fieldset = dict(params.get("fieldset") or {})
-    fieldset["legend"] = {"text": field.label.text, **(fieldset.get("legend") or {})}
-    params["fieldset"] = fieldset
-    if not field.description:
-        params.pop("hint", None)  # no empty hint for aria-describedby to point at
-    return params
-
-
-class RadioInput(GovRadioInput):
-    """GovRadioInput that keeps its legend when given fieldset classes."""
-
-    def map_gov_params(self, field, **kwargs):
-        return _keep_legend(super().map_gov_params(field, **kwargs), field)
-
-
-class DateInput(GovDateInput):
-    """GovDateInput that survives a malformed post and keeps its legend when given classes."""
-
-    def map_gov_params(self, field, **kwargs):
-        if field.raw_data is not None and len(field.raw_data) != 3:
-            field.raw_data = None
-        return _keep_legend(super().map_gov_params(field, **kwargs), field)
-
-
-class GovDateField(DateField):
-    """A GOV.UK date input (day, month, year) with GOV.UK error messages."""
-
-    widget = DateInput()
-
-    def __init__(self, label, required=True, **kwargs):
-        super().__init__(label, format="%d %m %Y", **kwargs)
-        self.required = required
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        parts = [str(v).strip() for v in valuelist]
-        self.data = None
-        if not any(parts):
-            return
-        name = self.label.text
-        if len(parts) != 3:
-            raise ValueError(f"{name} must be a real date")
-        for part, word in zip(parts, ("day", "month", "year"), strict=True):
-            if not part:
-                raise ValueError(f"{name} must include a {word}")
-        day, month, year = parts
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
-            raise ValueError(f"{name} must be a real date")
-        try:
-            self.data = date(int(year), int(month), int(day))
-        except ValueError as exc:
-            raise ValueError(f"{name} must be a real date") from exc
-
-    def pre_validate(self, form):
-        if self.required and self.data is None and not self.process_errors:
-            raise StopValidation(f"Enter the {self.label.text[0].lower()}{self.label.text[1:]}")
-
-
-def text_field(label, message=None, max_length=200, **kwargs):
-    validators = [InputRequired(message=message)] if message else [Optional()]
-    validators.append(Length(max=max_length,
-                             message=f"{label} must be {max_length} characters or fewer"))
-    return StringField(label, widget=GovTextInput(), validators=validators, **kwargs)
-
-
-def text_area(label, message=None, max_length=10000, **kwargs):
-    validators = [InputRequired(message=message)] if message else [Optional()]
-    validators.append(Length(max=max_length,
-                             message=f"{label} must be {max_length} characters or fewer"))
-    return TextAreaField(label, widget=GovTextArea(), validators=validators, **kwargs)
 
 
 def agency_type_field(label="Type of agency"):

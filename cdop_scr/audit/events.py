@@ -82,6 +82,34 @@ class AuditEvent(enum.StrEnum):
     UNSUPPRESSED_REPORT_VIEWED = "unsuppressed_report_viewed"
     CHILD_EXTRACT_EXPORTED = "child_extract_exported"
     DATA_QUALITY_VIEWED = "data_quality_viewed"
+    LEARNING_SUMMARY_DRAFTED = "learning_summary_drafted"
+    LEARNING_SUMMARY_VIEWED = "learning_summary_viewed"
+    LEARNING_SUMMARY_LIST_VIEWED = "learning_summary_list_viewed"
+    LEARNING_SUMMARY_UPDATED = "learning_summary_updated"
+    LEARNING_SUMMARY_SUBMITTED = "learning_summary_submitted"
+    LEARNING_SUMMARY_RETURNED = "learning_summary_returned"
+    LEARNING_SUMMARY_APPROVED = "learning_summary_approved"
+    LEARNING_SUMMARY_PUBLISHED = "learning_summary_published"
+    LEARNING_SUMMARY_HELD = "learning_summary_held"
+    LEARNING_SUMMARY_HOLD_RELEASED = "learning_summary_hold_released"
+    LEARNING_SUMMARY_REFUSED = "learning_summary_refused"
+    LEARNING_LIBRARY_VIEWED = "learning_library_viewed"
+    LEARNING_SUMMARIES_EXPORTED = "learning_summaries_exported"
+    LEARNING_REDACTION_PREVIEWED = "learning_redaction_previewed"
+    PUBLIC_NOTIFICATION_SUBMITTED = "public_notification_submitted"
+    PUBLIC_NOTIFICATION_REFUSED = "public_notification_refused"
+    PUBLIC_NOTIFICATION_COPY_DOWNLOADED = "public_notification_copy_downloaded"
+    PUBLIC_NOTIFICATIONS_LISTED = "public_notifications_listed"
+    PUBLIC_NOTIFICATION_VIEWED = "public_notification_viewed"
+    PUBLIC_NOTIFICATION_ACCEPTED = "public_notification_accepted"
+    PUBLIC_NOTIFICATION_LINKED = "public_notification_linked"
+    PUBLIC_NOTIFICATION_REJECTED = "public_notification_rejected"
+    AGENCY_LINK_SENT = "agency_link_sent"
+    AGENCY_LINK_REVOKED = "agency_link_revoked"
+    AGENCY_LINK_OPENED = "agency_link_opened"
+    AGENCY_LINK_REFUSED = "agency_link_refused"
+    AGENCY_LINK_DRAFT_SAVED = "agency_link_draft_saved"
+    AGENCY_LINK_SUBMITTED = "agency_link_submitted"
 
     @property
     def label(self):
@@ -143,6 +171,20 @@ LABELS = {
     AuditEvent.UNSUPPRESSED_REPORT_VIEWED: "Unsuppressed report viewed",
     AuditEvent.CHILD_EXTRACT_EXPORTED: "Child-level extract exported",
     AuditEvent.DATA_QUALITY_VIEWED: "Data-quality report viewed",
+    AuditEvent.PUBLIC_NOTIFICATION_SUBMITTED: "Notification sent from the public page",
+    AuditEvent.PUBLIC_NOTIFICATION_REFUSED: "Public notification refused",
+    AuditEvent.PUBLIC_NOTIFICATION_COPY_DOWNLOADED: "Notifier downloaded their copy",
+    AuditEvent.PUBLIC_NOTIFICATIONS_LISTED: "New notifications queue viewed",
+    AuditEvent.PUBLIC_NOTIFICATION_VIEWED: "Public notification viewed",
+    AuditEvent.PUBLIC_NOTIFICATION_ACCEPTED: "Public notification accepted: case created",
+    AuditEvent.PUBLIC_NOTIFICATION_LINKED: "Public notification linked to an existing case",
+    AuditEvent.PUBLIC_NOTIFICATION_REJECTED: "Public notification rejected",
+    AuditEvent.AGENCY_LINK_SENT: "Secure agency report link sent",
+    AuditEvent.AGENCY_LINK_REVOKED: "Secure agency report link revoked",
+    AuditEvent.AGENCY_LINK_OPENED: "Secure agency report link opened",
+    AuditEvent.AGENCY_LINK_REFUSED: "Secure agency report link refused",
+    AuditEvent.AGENCY_LINK_DRAFT_SAVED: "Agency report draft saved through a secure link",
+    AuditEvent.AGENCY_LINK_SUBMITTED: "Agency report submitted through a secure link",
     AuditEvent.REVIEW_VIEWED: "Case review viewed",
     AuditEvent.REVIEW_CREATED: "Case review created",
     AuditEvent.REVIEW_UPDATED: "Case review updated",
@@ -166,6 +208,20 @@ LABELS = {
     AuditEvent.ACTION_EVIDENCE_NOT_ACCEPTED: "Action evidence not accepted",
     AuditEvent.ACTION_CHALLENGE_RECORDED: "Action challenge recorded",
     AuditEvent.ACTION_CHALLENGE_ANSWERED: "Response to an action challenge recorded",
+    AuditEvent.LEARNING_SUMMARY_DRAFTED: "Learning summary drafted",
+    AuditEvent.LEARNING_SUMMARY_VIEWED: "Unpublished learning summary viewed",
+    AuditEvent.LEARNING_SUMMARY_LIST_VIEWED: "Learning summaries in progress viewed",
+    AuditEvent.LEARNING_SUMMARY_UPDATED: "Learning summary changed (redacted on save)",
+    AuditEvent.LEARNING_SUMMARY_SUBMITTED: "Learning summary submitted for approval",
+    AuditEvent.LEARNING_SUMMARY_RETURNED: "Learning summary returned to draft",
+    AuditEvent.LEARNING_SUMMARY_APPROVED: "Learning summary approved",
+    AuditEvent.LEARNING_SUMMARY_PUBLISHED: "Learning summary published",
+    AuditEvent.LEARNING_SUMMARY_HELD: "Learning summary publication put on hold",
+    AuditEvent.LEARNING_SUMMARY_HOLD_RELEASED: "Learning summary hold released",
+    AuditEvent.LEARNING_SUMMARY_REFUSED: "Learning summary change refused",
+    AuditEvent.LEARNING_LIBRARY_VIEWED: "Learning library viewed",
+    AuditEvent.LEARNING_SUMMARIES_EXPORTED: "Learning summaries exported",
+    AuditEvent.LEARNING_REDACTION_PREVIEWED: "Case narrative redaction previewed",
 }
 
 

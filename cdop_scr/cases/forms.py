@@ -1,14 +1,11 @@
 """Case forms: GOV.UK wording, GOV.UK date inputs, cross-field checks from rules.py."""
 
-from datetime import date
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovDateInput,
     GovFileInput,
-    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
@@ -16,7 +13,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -27,8 +23,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation
+from wtforms.validators import Email, InputRequired, Length, Optional
 
+from ..forms import DateInput, GovDateField, RadioInput, text_area, text_field  # noqa: F401
 from ..models.cases import (
     AgencyType,
     CaseStatus,
@@ -56,77 +53,8 @@ KEY_FACTS = (
 )
 
 
-def _keep_legend(params, field):
-    """Template params that style the legend must not drop its text (the field's label)."""
-    legend = params.get("fieldset", {}).get("legend")
-    if legend is not None and not legend.get("text") and not legend.get("html"):
-        legend["text"] = field.label.text
-    return params
-
-
-class DateInput(GovDateInput):
-    """GovDateInput that keeps its legend and survives a malformed post."""
-
-    def map_gov_params(self, field, **kwargs):
-        if field.raw_data is not None and len(field.raw_data) != 3:
-            field.raw_data = None
-        return _keep_legend(super().map_gov_params(field, **kwargs), field)
-
-
-class RadioInput(GovRadioInput):
-    """GovRadioInput that keeps its legend when a template styles it."""
-
-    def map_gov_params(self, field, **kwargs):
-        return _keep_legend(super().map_gov_params(field, **kwargs), field)
-
-
-class GovDateField(DateField):
-    """A GOV.UK date input (day, month, year) with GOV.UK error messages."""
-
-    widget = DateInput()
-
-    def __init__(self, label, required=True, **kwargs):
-        super().__init__(label, format="%d %m %Y", **kwargs)
-        self.required = required
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        parts = [str(v).strip() for v in valuelist]
-        self.data = None
-        if not any(parts):
-            return
-        name = self.label.text
-        if len(parts) != 3:
-            raise ValueError(f"{name} must be a real date")
-        for part, word in zip(parts, ("day", "month", "year"), strict=True):
-            if not part:
-                raise ValueError(f"{name} must include a {word}")
-        day, month, year = parts
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
-            raise ValueError(f"{name} must be a real date")
-        try:
-            self.data = date(int(year), int(month), int(day))
-        except ValueError as exc:
-            raise ValueError(f"{name} must be a real date") from exc
-
-    def pre_validate(self, form):
-        if self.required and self.data is None and not self.process_errors:
-            raise StopValidation(f"Enter the {self.label.text[0].lower()}{self.label.text[1:]}")
-
-
-def _text(label, message=None, max_length=200, **kwargs):
-    validators = [InputRequired(message=message)] if message else [Optional()]
-    validators.append(Length(max=max_length,
-                             message=f"{label} must be {max_length} characters or fewer"))
-    return StringField(label, widget=GovTextInput(), validators=validators, **kwargs)
-
-
-def _area(label, message=None, max_length=10000, **kwargs):
-    validators = [InputRequired(message=message)] if message else [Optional()]
-    validators.append(Length(max=max_length,
-                             message=f"{label} must be {max_length} characters or fewer"))
-    return TextAreaField(label, widget=GovTextArea(), validators=validators, **kwargs)
+# The shared GOV.UK inputs, under the names this module's forms (and others) use.
+_text, _area = text_field, text_area
 
 
 def _radio(label, choices, message, **kwargs):

@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit
@@ -170,11 +171,12 @@ def _rag_condition(rag):
 
 
 def _outstanding(overdue=False):
-    condition = and_(AgencyReportRequest.case_id == Case.id,
-                     AgencyReportRequest.status == AgencyReportStatus.REQUESTED)
+    """Cases with a report still awaited: found from the reports' status index, not by testing
+    every case in turn (a correlated EXISTS scans the whole case table)."""
+    condition = AgencyReportRequest.status == AgencyReportStatus.REQUESTED
     if overdue:
         condition = and_(condition, AgencyReportRequest.due_on < today())
-    return exists(select(AgencyReportRequest.id).where(condition))
+    return Case.id.in_(select(AgencyReportRequest.case_id).where(condition))
 
 
 def _filtered(filters):
@@ -195,14 +197,26 @@ def _filtered(filters):
     return query.order_by(Case.notified_on, Case.case_ref)
 
 
+def _detached_rows(cases):
+    """(case, clock) rows read in full now and detached from the session, so the commit that
+    audits the page neither expires them (one refresh per row) nor holds SQLite's write lock
+    while the page renders."""
+    rows = [(case, clock_for(case)) for case in cases]
+    for case in cases:
+        db.session.expunge(case)  # cascades to its agency reports
+    return rows
+
+
 def list_cases(actor, filters, page=1):
     """A page of cases with their clocks; the view is audited (the list shows names)."""
-    pagination = db.paginate(_filtered(filters), page=page, per_page=PER_PAGE, error_out=False,
-                             count=True)
+    # The table counts each case's outstanding reports: load them for the page in one query.
+    query = _filtered(filters).options(selectinload(Case.agency_reports))
+    pagination = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False, count=True)
+    rows = _detached_rows(pagination.items)
     audit.record(AuditEvent.CASE_LIST_VIEWED, actor=actor,
-                 detail={"filters": filters.codes(), "page": page, "shown": len(pagination.items)})
+                 detail={"filters": filters.codes(), "page": page, "shown": len(rows)})
     db.session.commit()
-    return pagination, [(case, clock_for(case)) for case in pagination.items]
+    return pagination, rows
 
 
 def financial_years():
@@ -226,11 +240,13 @@ def search_cases(actor, case_ref=None, nhs_number=None, surname=None, date_of_bi
     else:
         raise ValidationError("Enter a case reference, an NHS number, or a surname and date "
                               "of birth")
-    cases = db.session.scalars(select(Case).where(condition).order_by(Case.case_ref)).all()
+    cases = db.session.scalars(select(Case).where(condition).order_by(Case.case_ref)
+                               .options(selectinload(Case.agency_reports))).all()
+    rows = _detached_rows(cases)
     audit.record(AuditEvent.CASE_LIST_SEARCHED, actor=actor,
                  detail={"by": by, "results": len(cases)})
     db.session.commit()
-    return [(case, clock_for(case)) for case in cases]
+    return rows
 
 
 def normalise_case_ref(value):

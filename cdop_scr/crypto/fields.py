@@ -28,6 +28,10 @@ REGISTRY = []
 # Where a request keeps the decryption failures it met, for the audit teardown to record.
 FAILURES_KEY = "_cdop_decryption_failures"
 
+# Where an instance keeps {attribute: (ciphertext object, plaintext)} for values it already
+# decrypted or encrypted; a reloaded or changed ciphertext is a new object, so it misses.
+PLAINTEXT_KEY = "_cdop_plaintext"
+
 
 def _codec(kind):
     if kind is str:
@@ -85,15 +89,26 @@ class Encrypted:
     def __get__(self, obj, objtype=None):
         if obj is None:
             return self
-        blob = getattr(obj, self.column_attr)
-        if blob is None:
+        stored = getattr(obj, self.column_attr)
+        if stored is None:
             return None
-        blob = bytes(blob)
+        cached = obj.__dict__.get(PLAINTEXT_KEY, {}).get(self.name)
+        if cached is not None and cached[0] is stored:
+            return cached[1]
+        blob = bytes(stored)
         try:
-            return self.decode(cipher.decrypt(keyring(), blob, self.aad(obj)))
+            value = self.decode(cipher.decrypt(keyring(), blob, self.aad(obj)))
         except cipher.DecryptionFailed as exc:
             report_failure(type(obj).__table__.name, self.name, obj.id, blob, exc)
             raise
+        self._remember(obj, stored, value)
+        return value
+
+    def _remember(self, obj, stored, value):
+        """Keep the plaintext of this exact ciphertext object on the instance (not for JSON,
+        which callers may mutate): a list page or an import reads each value several times."""
+        if self.kind != "json":
+            obj.__dict__.setdefault(PLAINTEXT_KEY, {})[self.name] = (stored, value)
 
     def __set__(self, obj, value):
         if value is None:
@@ -101,6 +116,7 @@ class Encrypted:
         else:
             blob = cipher.encrypt(keyring(), self.encode(value), self.aad(obj))
             setattr(obj, self.column_attr, blob)
+            self._remember(obj, blob, value)
         # Late import: blind_index imports this module.
         from .blind_index import refresh
 

@@ -31,6 +31,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import unquote
 
 PLACE = "[place]"
 DATE = "[date]"
@@ -380,8 +381,11 @@ def _at_sentence_start(text, index):
 class Redactor:
     """One case's redaction rules, compiled once and applied to any number of texts."""
 
-    def __init__(self, known):
+    def __init__(self, known, keep_link_hosts=()):
         self.known = known
+        # Links to these public hosts (and their subdomains) survive redact_html and the
+        # residual check: national guidance ("gov.uk", "nhs.uk") identifies nobody.
+        self.keep_link_hosts = tuple(h.casefold().strip(".") for h in keep_link_hosts if h)
         self._owners = {}  # name key -> (kind, replacement)
         self._surname_owners = {}  # surname key -> list of (initial, kind, replacement)
         self._surname_texts = set()  # surnames as recorded, for the initial-and-surname rule
@@ -679,6 +683,19 @@ class Redactor:
         """A sanitised HTML fragment with text nodes redacted and links unwrapped."""
         return _redact_html(self, fragment or "")
 
+    def keeps_link(self, href):
+        """True when `href` is an https link to a host on the keep list."""
+        m = re.fullmatch(r"https://([a-z0-9.\-]+)(?::443)?(?:[/?#][^\s\"'<>@]*)?", href or "",
+                         re.I)
+        if not m or not self.keep_link_hosts:
+            return False
+        host = m.group(1).casefold().rstrip(".")
+        if not any(host == h or host.endswith("." + h) for h in self.keep_link_hosts):
+            return False
+        # A kept host's path may still carry a name or a number ("/news/ashley-smith").
+        path = unquote(href[m.end(1):])
+        return not self.find(re.sub(r"[/\-_+.?#=&]+", " ", path))
+
 
 def _accept_url(m):
     end = m.end()
@@ -786,6 +803,14 @@ def _runs(origins, start, end):
     return runs
 
 
+def _href_of(tag):
+    """The decoded href of an opening link tag, or ""."""
+    href = _HREF_RE.search(tag)
+    if not href:
+        return ""
+    return html.unescape(next(g for g in href.groups() if g is not None))
+
+
 def _redact_html(redactor, fragment):
     text, origins, markup = _decode(fragment)
     edits = []  # Replacement records in source positions; applying them gives the output
@@ -797,18 +822,21 @@ def _redact_html(redactor, fragment):
             edits.append(Replacement(start, end, span.kind,
                                      html.escape(replacement, quote=False) if i == 0 else "",
                                      span.rule))
-    open_link = False
+    open_link = kept_link = False
     for m in markup:
         tag = m.group()
         if tag.startswith("<!--"):
             edits.append(Replacement(m.start(), m.end(), MARKUP, "", "html:comment"))
         elif _LINK_OPEN_RE.match(tag):
-            # The link's address may identify; the link gives way to its redacted text.
-            edits.append(Replacement(m.start(), m.end(), URL, "", "html:link"))
+            kept_link = redactor.keeps_link(_href_of(tag))
+            if not kept_link:
+                # The link's address may identify; the link gives way to its redacted text.
+                edits.append(Replacement(m.start(), m.end(), URL, "", "html:link"))
             open_link = True
         elif open_link and _LINK_CLOSE_RE.match(tag):
-            edits.append(Replacement(m.start(), m.end(), URL, "", "html:link"))
-            open_link = False
+            if not kept_link:
+                edits.append(Replacement(m.start(), m.end(), URL, "", "html:link"))
+            open_link = kept_link = False
     edits.sort(key=lambda r: r.start)
     out, last = [], 0
     for edit in edits:
@@ -829,6 +857,8 @@ def _html_residual_hits(redactor, fragment):
     for m in markup:
         href = _HREF_RE.search(m.group()) if m.group().startswith("<") else None
         if href and _LINK_OPEN_RE.match(m.group()):
+            if redactor.keeps_link(_href_of(m.group())):
+                continue
             group = next(g for g in (1, 2, 3) if href.group(g) is not None)
             hits.append(Hit(URL, m.start() + href.start(group), m.start() + href.end(group),
                             "html:href"))

@@ -11,14 +11,29 @@ from .actions import (
 )
 from .audit import AuditRecord
 from .cases import AgencyReportRequest, Case, CaseRefCounter, FamilyMember
+from .learning import LearningSummary
+from .outside import AgencyReportLink, PublicNotification, PublicSubmission
 from .panels import (
-    AgendaItem, Analysis, AnalysisFactor, BreakGlassGrant, ConflictDeclaration, FactorTheme,
-    PanelMeeting, PanelMembership, PanelRecommendation, ReviewSignOff)
+    AgendaItem,
+    Analysis,
+    AnalysisFactor,
+    BreakGlassGrant,
+    ConflictDeclaration,
+    FactorTheme,
+    PanelMeeting,
+    PanelMembership,
+    PanelRecommendation,
+    ReviewSignOff,
+)
 from .scr import Review, ReviewAgency, ReviewMeeting
 from .users import RecoveryCode, SignInAttempt, User, UserRole, UserSession
 
 __all__ = [
-    "AgencyReportRequest", "AuditRecord", "Case", "CaseRefCounter", "FamilyMember",
-    "RecoveryCode", "SignInAttempt", "User", "UserRole", "UserSession",
-    "Action", "ActionChallenge", "ActionEvidence", "ActionPlan", "Document", "DocumentContent",
-    "Recommendation", "Review", "ReviewAgency", "ReviewMeeting"]
+    "Action", "ActionChallenge", "ActionEvidence", "ActionPlan", "AgencyReportLink",
+    "AgencyReportRequest", "AgendaItem", "Analysis", "AnalysisFactor", "AuditRecord",
+    "BreakGlassGrant", "Case", "CaseRefCounter", "ConflictDeclaration", "Document",
+    "DocumentContent", "FactorTheme", "FamilyMember", "LearningSummary", "PanelMeeting",
+    "PanelMembership", "PanelRecommendation", "PublicNotification", "PublicSubmission",
+    "Recommendation", "RecoveryCode", "Review", "ReviewAgency", "ReviewMeeting",
+    "ReviewSignOff", "SignInAttempt", "User", "UserRole", "UserSession",
+]

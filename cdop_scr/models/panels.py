@@ -245,6 +245,9 @@ class PanelRecommendation(UUIDPrimaryKey, Timestamps, db.Model):
     owner_agency: Mapped[str] = mapped_column(String(120))
     due_on: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(16), default=RecommendationStatus.OPEN)
+    # Set at sign-off, when the recommendation becomes an action in the shared action tracker.
+    action_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("action.id", ondelete="SET NULL"), index=True)
 
     analysis: Mapped[Analysis] = relationship(back_populates="recommendations")
 

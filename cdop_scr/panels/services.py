@@ -14,14 +14,18 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit
+from ..actions import services as action_services
 from ..audit import AuditEvent
 from ..cases import services as case_services
 from ..cases.clocks import today
 from ..errors import Conflict, Forbidden, NotFound, ValidationError
 from ..extensions import db
+from ..models.actions import Action, ActionStatus, Recommendation
+from ..models.actions import AgencyType as ActionAgencyType
 from ..models.base import utcnow
 from ..models.cases import (
     CATEGORIES,
@@ -123,9 +127,19 @@ def list_meetings(actor):
     return upcoming, past, alerts
 
 
+# What a meeting's pages read for every agenda item and member: loaded with the meeting in a
+# fixed number of queries, however long the agenda (no query per row).
+MEETING_LOADS = (
+    joinedload(PanelMeeting.chair),
+    selectinload(PanelMeeting.members).joinedload(PanelMembership.user),
+    selectinload(PanelMeeting.agenda).joinedload(AgendaItem.case),
+    selectinload(PanelMeeting.conflicts).joinedload(ConflictDeclaration.user),
+)
+
+
 def get_meeting(actor, meeting_id):
     """The meeting, if the actor may see it; 404 otherwise."""
-    meeting = db.session.get(PanelMeeting, meeting_id)
+    meeting = db.session.get(PanelMeeting, meeting_id, options=MEETING_LOADS)
     if meeting is None or not (sees_everything(actor) or meeting.includes(actor)):
         raise NotFound()
     return meeting
@@ -652,6 +666,36 @@ def override_outcome(actor, meeting_id, case_id, version, new_outcome, reason):
     _commit()
 
 
+def _track_recommendations(actor, analysis, case):
+    """Each recommendation becomes an action in the shared tracker (once, even after re-opening).
+
+    The objects are built here rather than through the action services, which commit on their
+    own: sign-off must stay one transaction.
+    """
+    untracked = [r for r in analysis.recommendations if r.action_id is None]
+    if not untracked:
+        return
+    plan = action_services.ensure_plan("cdop_case", case.id, case.case_ref)
+    number = max((r.number for r in plan.recommendations), default=0)
+    for panel_recommendation in untracked:
+        number += 1
+        recommendation = Recommendation(plan=plan, number=number)
+        recommendation.text = panel_recommendation.text
+        action = Action(recommendation=recommendation, number=1,
+                        agency_name=panel_recommendation.owner_agency,
+                        agency_type=ActionAgencyType.OTHER.value,
+                        owner_name=panel_recommendation.owner_agency,
+                        due_on=panel_recommendation.due_on,
+                        status=ActionStatus.NOT_STARTED.value)
+        action.description = panel_recommendation.text
+        action.expected_evidence = "Evidence that the agency has carried out the recommendation"
+        db.session.add_all([recommendation, action])
+        panel_recommendation.action_id = action.id
+        audit.record(AuditEvent.ACTION_ADDED, actor=actor, target=action,
+                     detail={"source_type": "cdop_case", "source_id": str(case.id),
+                             "label": f"{number}.1"})
+
+
 def sign_off_review(actor, meeting_id, case_id, version, completed_on):
     """The chair completes the review: the date counts in statistics, the case becomes
     reviewed with its category, outcome and event, and the analysis is locked."""
@@ -686,6 +730,7 @@ def sign_off_review(actor, meeting_id, case_id, version, completed_on):
         event=analysis.event))
     if analysis.refer_for_scr and case.scr_referred_on is None:
         case.scr_referred_on = completed_on
+    _track_recommendations(actor, analysis, case)
     _touch(analysis)
     audit.record(AuditEvent.REVIEW_SIGNED_OFF, actor=actor, target=case,
                  detail={"meeting": str(panel_case.meeting.id), "category": analysis.category,

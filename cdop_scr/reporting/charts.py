@@ -6,7 +6,7 @@ the data table beside it does not.
 
 from dataclasses import dataclass
 
-WIDTH, BAR_HEIGHT, GAP, LABEL_WIDTH, VALUE_WIDTH = 640, 22, 8, 260, 48
+WIDTH, BAR_HEIGHT, GAP, LABEL_WIDTH, VALUE_WIDTH = 680, 22, 8, 300, 48
 
 
 @dataclass

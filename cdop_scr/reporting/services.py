@@ -30,8 +30,6 @@ from . import queries
 from .suppression import assert_safe, footnotes, suppress
 from .tables import build_table, percent_modifiable, tidy_csv, tidy_rows
 
-THRESHOLD_DEFAULT = 5
-
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -115,7 +113,7 @@ class Return:
 
 
 def threshold():
-    return current_app.config.get("REPORT_SUPPRESSION_THRESHOLD", THRESHOLD_DEFAULT)
+    return current_app.config["REPORT_SUPPRESSION_THRESHOLD"]
 
 
 def check_year(year):

@@ -21,17 +21,19 @@ def _actor():
 
 
 def _year_form(form_class):
+    """The chooser, defaulting to the current financial year; valid when nothing is asked yet."""
     form = form_class(request.args)
     years = services.available_years()
     form.year.choices = [(y, y) for y in years]
     if not request.args.get("year"):
         form.year.data = years[0]
-    return form
+        return form, True
+    return form, form.validate()
 
 
 def _trend(years):
     """Deaths notified and reviews completed per year, each suppressed as a one-way table."""
-    dimension = d.year_dimension(years[-1], years[0])
+    dimension = d.year_dimension(years[-1], years[0], name="year", title="Financial year")
     series = []
     for measure in ("deaths_notified", "reviews_completed"):
         table = build_table({y: queries.total(measure, y) for y in dimension.codes}, dimension)
@@ -45,8 +47,8 @@ def _trend(years):
 @bp.get("/reports")
 @requires(Permission.VIEW_REPORTS)
 def index():
-    form = _year_form(ReportForm)
-    if not form.validate():
+    form, valid = _year_form(ReportForm)
+    if not valid:
         return render_template("reporting/index.html", form=form, year=None), 400
     year = form.year.data
     category = services.build(services.RETURN_TABLES[1], year)
@@ -61,7 +63,7 @@ def index():
 @bp.get("/reports/table")
 @requires(Permission.VIEW_REPORTS)
 def cross_table():
-    form = _year_form(CrossTableForm)
+    form, _ = _year_form(CrossTableForm)
     published = chart = None
     if request.args.get("measure"):
         if form.validate():
@@ -104,8 +106,8 @@ def download_return():
 @bp.get("/reports/data-quality")
 @requires(Permission.VIEW_REPORTS)
 def data_quality():
-    form = _year_form(ReportForm)
-    if not form.validate():
+    form, valid = _year_form(ReportForm)
+    if not valid:
         return render_template("reporting/data-quality.html", form=form, issues=None), 400
     issues = services.view_data_quality(_actor(), form.year.data)
     return render_template("reporting/data-quality.html", form=form, issues=issues,

@@ -5,7 +5,7 @@ linked CDOP case still opens under the case rules. Each change checks, changes, 
 audit event and commits once; each page showing identifiers or narrative records one view.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -35,6 +35,7 @@ from . import rules
 from .clocks import clocks_for
 
 SOURCE = SourceType.SCR_REVIEW.value
+PANEL_SOURCE = SourceType.CDOP_CASE.value
 REVIEW_CONFLICT = ("Someone else changed this review while you were working on it. "
                    "Nothing was saved.")
 # The fields of the review form, in order; identifiers and narrative among them are encrypted.
@@ -403,6 +404,9 @@ class Dashboard:
     overdue: list
     escalations: list
     escalation_days: int
+    # CDOP panel recommendations, tracked in the same way (progressed by the coordinator).
+    panel_counts: list = field(default_factory=list)
+    panel_overdue: list = field(default_factory=list)
 
 
 def open_reviews():
@@ -425,6 +429,8 @@ def dashboard(actor):
         overdue=actions.overdue_actions(SOURCE, on),
         escalations=actions.overdue_actions(SOURCE, on, more_than_days=days),
         escalation_days=days,
+        panel_counts=actions.counts_by_agency(PANEL_SOURCE, on),
+        panel_overdue=actions.overdue_actions(PANEL_SOURCE, on),
     )
     # The overdue list shows what each action is (narrative): one audit row for the page.
     audit.record(AuditEvent.REVIEW_DASHBOARD_VIEWED, actor=actor,

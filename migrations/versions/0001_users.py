@@ -1,13 +1,12 @@
 """Users, roles, server-side sessions, sign-in attempts and recovery codes.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 03:55:55.306175
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0001'

@@ -7,9 +7,8 @@ Create Date: 2026-11-22 04:05:00
 Any later migration that rebuilds audit_log (SQLite batch mode copies the table) must create
 these triggers again.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0002'
 down_revision = '0001'

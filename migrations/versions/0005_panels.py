@@ -6,9 +6,8 @@ Revises: 0004
 Create Date: 2026-11-22 04:18:18.716544
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0005'

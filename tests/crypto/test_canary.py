@@ -75,3 +75,43 @@ def test_canary_identifiers_written_through_the_app_never_reach_the_database_or_
     assert scan_for(CANARIES, sources + [app_log]) == []
     db.engine.dispose()  # checkpoint the WAL into the main file, then scan again
     assert scan_for(CANARIES, sources + [app_log]) == []
+
+
+def test_a_case_notified_through_the_form_leaves_no_identifier_in_clear(
+    app, db, client, login_as, database_url, app_log
+):
+    from ..cases.conftest import form_data
+
+    canaries = {
+        "forename": "Xanthippe-Canary", "surname": "Quorndon-Canary",
+        "other_names": "Bizzy-Canary", "nhs_number": "4857773457",
+        "address": "77 Canarywharf Lane", "postcode": "ZE2 9QX",
+        "gp_practice": "Canarybrook Surgery", "school": "Canaryfield Academy",
+        "place_of_death_name": "Canarymoor Infirmary",
+        "circumstances": "Found by Aunt Canaria-Voss in the garden",
+        "notifier_name": "Dr Canarius Notifier", "notifier_contact": "canary.notifier@example.org",
+    }
+    login_as("coordinator")
+    data = form_data(**canaries, date_of_birth=["19", "7", "2013"],
+                     date_of_death=["23", "11", "2019"])
+    data["family-0-relation"], data["family-0-name"] = "mother", "Perpetua Canaryhall"
+    response = client.post("/cases/new", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    case_page = client.get(response.headers["Location"])
+    assert "Quorndon-Canary" in case_page.get_data(as_text=True)  # the app can read it back
+    plaintexts = [v for v in canaries.values() if v] + [
+        "Perpetua Canaryhall", "2013-07-19", "2019-11-23", "19/07/2013"]
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        sources = [url.database + suffix for suffix in ("", "-wal", "-shm", "-journal")]
+    else:
+        dump = subprocess.run(
+            [shutil.which("pg_dump"), "--data-only",
+             url.set(drivername="postgresql").render_as_string(False)],
+            check=True, capture_output=True).stdout
+        sources = [dump]
+    assert scan_for(["coordinator"], sources)  # control: clear role names are found
+    assert scan_for(plaintexts, sources + [app_log]) == []
+    db.engine.dispose()
+    assert scan_for(plaintexts, sources + [app_log]) == []

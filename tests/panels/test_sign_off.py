@@ -13,6 +13,8 @@ from cdop_scr.panels import services
 from ..helpers import audit_events, error_summary, text_of
 from .test_analysis import analysis_url, draft, factor, stored
 
+DASHBOARD = "/reviews/dashboard"
+
 
 def dmy(day):
     return [str(day.day), str(day.month), str(day.year)]
@@ -134,3 +136,44 @@ def test_a_member_cannot_reopen(client, login_as, chair, member, make_ready_case
                                  "reopen-reason": "I want to"})
     assert response.status_code == 403
     assert db.session.scalar(select(Analysis.status)) == "signed_off"
+
+
+def test_recommendations_become_tracked_actions_at_sign_off_once_even_after_reopening(
+        client, login_as, chair, member, make_ready_case, make_meeting, db):
+    from cdop_scr.actions import services as action_services
+    from cdop_scr.models.actions import Action
+
+    case = make_ready_case()
+    meeting = make_meeting([case], members=[member])
+    version = prepared(client, login_as, member, meeting, case, db)
+    due = today() + timedelta(days=90)
+    client.post(analysis_url(meeting, case, "/recommendations"), data={
+        "recommendation-version": str(version),
+        "recommendation-text": "Share safe sleeping advice at every health visitor contact.",
+        "recommendation-owner_agency": "Example Community Health",
+        "recommendation-due_on": dmy(due)})
+    login_as(user=chair)
+    assert sign_off(client, meeting, case, stored(db, case).version,
+                    today()).status_code == 302
+
+    def tracked():
+        db.session.expire_all()
+        return db.session.scalars(select(Action)).all()
+
+    [action] = tracked()
+    assert (action.agency_name, action.due_on, action.status) == (
+        "Example Community Health", due, "not_started")
+    assert action.description.startswith("Share safe sleeping advice")
+    assert action.recommendation.plan.source_type == "cdop_case"
+    counts = action_services.counts_by_agency("cdop_case")
+    assert [c.agency_name for c in counts] == ["Example Community Health"]
+    login_as("board_manager")
+    dashboard = client.get(DASHBOARD).get_data(as_text=True)
+    assert 'data-agency="Example Community Health"' in dashboard.split(
+        'id="panel-actions-by-agency"')[1]
+    login_as(user=chair)
+
+    client.post(f"/panel-meetings/{meeting.id}/cases/{case.id}/reopen", data={
+        "reopen-version": str(stored(db, case).version), "reopen-reason": "New evidence"})
+    sign_off(client, meeting, case, stored(db, case).version, today())
+    assert len(tracked()) == 1
