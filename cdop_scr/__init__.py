@@ -45,6 +45,9 @@ def create_app(config_name=None, **overrides):
     app.register_blueprint(cases.bp)
     app.register_blueprint(panels.bp)
     app.register_blueprint(scr.bp)
+    from .actions import panel_actions
+
+    app.register_blueprint(panel_actions.bp)
     app.register_blueprint(reporting.bp)
     app.register_blueprint(learning.bp)
     from . import agency_links, public  # outside contributors

@@ -103,6 +103,12 @@ def load_demo_panels():
         for domain, theme, grade, modifiable, description in factors:
             panels.add_factor(members[0], past.id, case.id, analysis.version, domain, theme,
                               grade, modifiable, description)
+        if category == 10:  # the panel's recommendation becomes a tracked action
+            panels.add_recommendation(
+                members[0], past.id, case.id, analysis.version,
+                "Health visitors to repeat safer sleep advice whenever a family's "
+                "circumstances change, and record that they did.",
+                "Example Community Health NHS Trust", held_on + timedelta(days=90))
         panels.sign_off_review(chair, past.id, case.id, analysis.version, held_on)
 
     upcoming = panels.create_meeting(coordinator, today() + timedelta(days=21), chair.id,

@@ -183,3 +183,38 @@ def login_as(app, client):
         return user
 
     return sign_in
+
+
+# --- RELIABILITY lines -------------------------------------------------------------------------
+# Each reliability check reports one line of figures, e.g.
+#   RELIABILITY authz-matrix endpoints=63 roles=5 checked=315 failed=0
+# The line travels as a user property, so it survives pytest-xdist workers, and is printed in
+# the terminal summary of the run (the test log carries the numbers).
+
+_reliability_lines = []
+
+
+@pytest.fixture
+def reliability(record_property):
+    """reliability("name", key=value, ...) records one RELIABILITY line for the run summary."""
+
+    def report(name, **figures):
+        line = " ".join([f"RELIABILITY {name}"] + [f"{k}={v}" for k, v in figures.items()])
+        record_property("reliability", line)
+        return line
+
+    return report
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        for key, value in report.user_properties:
+            if key == "reliability":
+                _reliability_lines.append(value)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _reliability_lines:
+        terminalreporter.section("reliability figures")
+        for line in _reliability_lines:
+            terminalreporter.write_line(line)

@@ -345,45 +345,6 @@ def add_recommendation(actor, review, text):
     return actions.add_recommendation(actor, plan, text)
 
 
-def get_recommendation(review, recommendation_id):
-    plan = plan_of(review)
-    for recommendation in plan.recommendations if plan else ():
-        if recommendation.id == recommendation_id:
-            return recommendation
-    raise NotFound()
-
-
-def get_action(review, action_id):
-    """An action of this review's plan, or 404 (an action of another plan is not found)."""
-    plan = plan_of(review)
-    for action in plan.actions if plan else ():
-        if action.id == action_id:
-            return action
-    raise NotFound()
-
-
-def get_challenge(action, challenge_id):
-    for challenge in action.challenges:
-        if challenge.id == challenge_id:
-            return challenge
-    raise NotFound()
-
-
-def read_evidence_upload(storage):
-    """The optional document of an evidence entry, checked; None when no file was chosen."""
-    if storage is None or not getattr(storage, "filename", None):
-        return None
-    return uploads.read_upload(storage)
-
-
-def download_evidence(actor, action, evidence_id):
-    _, document = actions.get_evidence_document(action, evidence_id)
-    if document is None:
-        raise NotFound()
-    actions.record_download(actor, document)
-    return document
-
-
 # The board dashboard ----------------------------------------------------------------------------
 
 @dataclass

@@ -177,3 +177,53 @@ def test_recommendations_become_tracked_actions_at_sign_off_once_even_after_reop
         "reopen-version": str(stored(db, case).version), "reopen-reason": "New evidence"})
     sign_off(client, meeting, case, stored(db, case).version, today())
     assert len(tracked()) == 1
+
+
+def test_the_board_manager_progresses_a_panel_action_to_completed_on_the_shared_pages(
+        client, login_as, chair, member, make_ready_case, make_meeting, db):
+    from cdop_scr.models.actions import Action
+
+    case, other = make_ready_case(), make_ready_case()
+    meeting = make_meeting([case, other], members=[member])
+    version = prepared(client, login_as, member, meeting, case, db)
+    client.post(analysis_url(meeting, case, "/recommendations"), data={
+        "recommendation-version": str(version),
+        "recommendation-text": "Offer a bereavement follow-up visit to every family.",
+        "recommendation-owner_agency": "Example Community Health",
+        "recommendation-due_on": dmy(today() + timedelta(days=60))})
+    login_as(user=chair)
+    sign_off(client, meeting, case, stored(db, case).version, today())
+    action = db.session.scalars(select(Action)).one()
+    action_url = f"/panel-actions/{case.id}/actions/{action.id}"
+
+    for role in ("coordinator", "panel_member", "panel_chair", "admin"):
+        login_as(role)
+        assert client.get("/panel-actions").status_code == 403
+        assert client.get(action_url).status_code == 403
+
+    login_as("board_manager")
+    listing = client.get("/panel-actions")
+    assert case.case_ref in text_of(listing)
+    assert action_url in listing.get_data(as_text=True)
+    # Through another case's address, or a case the panel gave no plan, nothing is found.
+    assert client.get(f"/panel-actions/{other.id}/actions/{action.id}").status_code == 404
+    assert client.get(f"/panel-actions/{other.id}/action-plan").status_code == 404
+
+    page = text_of(client.get(f"/panel-actions/{case.id}/action-plan"))
+    assert "Offer a bereavement follow-up visit" in page
+    client.post(action_url + "/start", data={"version": action.version})
+    db.session.expire_all()
+    assert action.status == "in_progress"
+    client.post(action_url + "/evidence/new", data={
+        "note": "Visits offered to all families since April.", "version": action.version},
+        content_type="multipart/form-data")
+    db.session.expire_all()
+    assert action.status == "evidence_submitted"
+    response = client.post(action_url + "/accept-evidence", data={"version": action.version},
+                           follow_redirects=True)
+    assert "is completed" in text_of(response)
+    db.session.expire_all()
+    assert action.status == "completed"
+    dashboard = client.get(DASHBOARD).get_data(as_text=True).split(
+        'id="panel-actions-by-agency"')[1]
+    assert 'data-status="completed">1<' in dashboard
