@@ -28,6 +28,7 @@ def create_app(config_name=None, **overrides):
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     _check_production_environment(app)
+    _make_sqlite_folder(app)
     _load_keys(app)
     _configure_templates(app)
 
@@ -61,6 +62,15 @@ def create_app(config_name=None, **overrides):
     errors.init_app(app)
     cli.init_app(app)
     return app
+
+
+def _make_sqlite_folder(app):
+    """An SQLite file database's folder (e.g. instance/data on a fresh clone), owner-only."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        os.makedirs(os.path.dirname(os.path.abspath(url.database)), mode=0o700, exist_ok=True)
 
 
 def _check_production_environment(app):

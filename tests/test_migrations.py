@@ -31,3 +31,21 @@ def test_demo_load_is_idempotent_and_prints_sign_in_details(app, db):
     assert "coordinator@demo.example" in first.output
     assert "already present" in second.output
     assert db.session.scalar(select(func.count()).select_from(User)) == count > 0
+
+
+def test_a_fresh_clone_migrates_into_a_database_folder_that_does_not_exist_yet(
+        tmp_path, keyring):
+    import os
+
+    import flask_migrate
+
+    from cdop_scr import create_app
+    from cdop_scr.extensions import db
+
+    path = tmp_path / "instance" / "data" / "cdop.sqlite"
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", KEYRING=keyring)
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+    assert path.exists()
+    assert oct(os.stat(path.parent).st_mode & 0o777) == "0o700"
