@@ -44,6 +44,21 @@ def make_app(url, **overrides):
     return create_app("development", **settings)
 
 
+def copy_sqlite(source_url, target_url):
+    """A consistent copy of an SQLite database (the online backup API, WAL included)."""
+    import sqlite3
+
+    drop_sqlite(target_url)
+    source = sqlite3.connect(source_url.removeprefix("sqlite:///"))
+    target = sqlite3.connect(target_url.removeprefix("sqlite:///"))
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return target_url
+
+
 def drop_sqlite(url):
     path = url.removeprefix("sqlite:///")
     for suffix in ("", "-wal", "-shm", "-journal"):
@@ -124,6 +139,12 @@ class Postgres:
     def create(self, name):
         self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         self._admin(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def clone(self, template, name):
+        """A scratch copy of database `template` (CREATE DATABASE ... TEMPLATE)."""
+        self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         return self.url(name)
 
     def drop(self, name):

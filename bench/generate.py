@@ -1,19 +1,22 @@
 """Synthetic CDOP data at scale, written through the app's own import path and model code, so
 encryption, blind indexes and the audit chain are real.
 
-    python bench/generate.py --cases 50000 [--database sqlite|postgresql] [--force]
+    python bench/generate.py --cases 50000 [--database sqlite|postgresql|both] [--force]
 
 Cases go through `import_cases` in batches of 5,000 (CSV text, validated, encrypted, audited).
-Then, in batches through the models (each change encrypted and audited): withdrawals, agency
-reports, open cases moved on, panel meetings with signed-off analyses, SCR referrals; and 200
-serious case reviews with action plans through the SCR and action services. A finished database
-is marked done (bench/out/<name>.done) and reused; --force rebuilds it.
+Then, in bulk with the models' encryption and one audit row per change: withdrawals, agency
+reports, open cases moved on and SCR referrals; through the models: panel meetings with
+signed-off analyses; and 200 serious case reviews with action plans through the SCR and action
+services. The PostgreSQL database is a table-by-table copy of the SQLite one (the same
+ciphertext, indexes and audit chain), so the data is encrypted and audited once. A finished
+database is marked done (bench/out/<name>.done) and reused; --force rebuilds it.
 """
 
 import argparse
 import random
 import sys
 import time
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -200,12 +203,15 @@ def _cases(ids):
 
 def move_cases_on(coordinator, today, rng):
     """Withdrawals, agency reports, open cases gathering information or ready for panel,
-    closures and SCR referrals: through the models, each change encrypted and audited."""
-    from sqlalchemy import select
+    closures and SCR referrals. Written in bulk (one insert or update per kind of change), with
+    the models' own encryption and one audit row per change, as the services would record."""
+    from sqlalchemy import bindparam, insert, select, update
 
     from cdop_scr import audit
     from cdop_scr.audit import AuditEvent
+    from cdop_scr.crypto.fields import keyring
     from cdop_scr.extensions import db
+    from cdop_scr.models.base import utcnow
     from cdop_scr.models.cases import AgencyReportRequest, Case
 
     rows = db.session.execute(select(Case.id, Case.status, Case.notified_on,
@@ -227,54 +233,84 @@ def move_cases_on(coordinator, today, rng):
                 rng.random() < 0.015:
             plan[case_id] = plan.get(case_id, "") + "+scr"
 
-    def report(case, status, received=False):
-        r = AgencyReportRequest(case_id=case.id, agency_type=rng.choice(AGENCIES),
-                                requested_on=case.notified_on + timedelta(days=2),
-                                due_on=case.notified_on + timedelta(days=30), status=status)
-        r.contact_name = f"{rng.choice(FORENAMES)} {rng.choice(SURNAMES)}"
-        r.contact_email = "safeguarding@agency.example"
-        if received:
-            r.received_on = min(r.due_on, today)
-            r.summary = ("Synthetic agency report: known to the service, routine contact, "
-                         "no concerns recorded before the death.")
-            r.key_facts = {"known_to_agency": {"answer": "yes", "details": ""}}
-        case.agency_reports.append(r)
-        audit.record(AuditEvent.AGENCY_REPORT_REQUESTED, actor=coordinator, target=case,
-                     detail={"report": str(r.id), "agency": r.agency_type})
-        if received:
-            audit.record(AuditEvent.AGENCY_REPORT_RECEIVED, actor=coordinator, target=case,
-                         detail={"report": str(r.id), "agency": r.agency_type})
+    ring, now = keyring(), utcnow()
+    known = {case_id: (status, notified_on, completed)
+             for case_id, status, notified_on, completed in rows}
+    reports, statuses, referrals = [], [], []
+    events = {AuditEvent.AGENCY_REPORT_REQUESTED: [], AuditEvent.AGENCY_REPORT_RECEIVED: [],
+              AuditEvent.CASE_STATUS_CHANGED: [], AuditEvent.CASE_UPDATED: []}
+    sealed = {name: getattr(AgencyReportRequest, name) for name in
+              ("contact_name", "contact_email", "summary", "key_facts")}
 
-    def status(case, to, **detail):
-        audit.record(AuditEvent.CASE_STATUS_CHANGED, actor=coordinator, target=case,
-                     detail={"from": case.status, "to": to, **detail})
-        case.status = to
+    def report(case_id, notified_on, status, received=False):
+        report_id = uuid.uuid4()
+        due_on = notified_on + timedelta(days=30)
+        values = {"id": report_id, "case_id": case_id, "agency_type": rng.choice(AGENCIES),
+                  "requested_on": notified_on + timedelta(days=2), "due_on": due_on,
+                  "status": status, "received_on": min(due_on, today) if received else None,
+                  "created_at": now, "updated_at": now}
+        plain = {"contact_name": f"{rng.choice(FORENAMES)} {rng.choice(SURNAMES)}",
+                 "contact_email": "safeguarding@agency.example", "summary": None,
+                 "key_facts": None}
+        if received:
+            plain["summary"] = ("Synthetic agency report: known to the service, routine "
+                                "contact, no concerns recorded before the death.")
+            plain["key_facts"] = {"known_to_agency": {"answer": "yes", "details": ""}}
+        for name, attribute in sealed.items():
+            values[name] = attribute.ciphertext_for(AgencyReportRequest, report_id, plain[name],
+                                                    ring)
+        reports.append(values)
+        detail = {"report": str(report_id), "agency": values["agency_type"]}
+        events[AuditEvent.AGENCY_REPORT_REQUESTED].append((case_id, detail))
+        if received:
+            events[AuditEvent.AGENCY_REPORT_RECEIVED].append((case_id, detail))
 
-    for ids in _chunks(list(plan)):
-        for case in _cases(ids):
-            what = plan[case.id]
-            if what == "withdraw":
-                status(case, "withdrawn", reason="not_eligible")
-                case.withdrawal_reason = "not_eligible"
-            elif what == "gathering":
-                for k in range(rng.randint(2, 4)):
-                    report(case, "requested" if k % 2 == 0 else "received", received=k % 2 == 1)
-                status(case, "gathering_information")
-            elif what == "ready":
-                for _ in range(rng.randint(2, 4)):
-                    report(case, "received", received=True)
-                status(case, "gathering_information")
-                status(case, "ready_for_panel")
-            elif what.startswith("close"):
-                status(case, "closed")
-            elif what.startswith("reports"):
-                for _ in range(2):
-                    report(case, "received", received=True)
-            if what.endswith("+scr"):
-                case.scr_referred_on = case.review_completed_on
-                audit.record(AuditEvent.CASE_UPDATED, actor=coordinator, target=case,
-                             detail={"fields": ["scr_referred_on"]})
-        db.session.commit()
+    def moves(case_id, *path, **detail):
+        for before, after in zip(path, path[1:], strict=False):
+            events[AuditEvent.CASE_STATUS_CHANGED].append(
+                (case_id, {"from": before, "to": after, **detail}))
+        statuses.append({"b_id": case_id, "b_status": path[-1],
+                         "b_reason": detail.get("reason")})
+
+    for case_id, what in plan.items():
+        status, notified_on, completed = known[case_id]
+        if what == "withdraw":
+            moves(case_id, status, "withdrawn", reason="not_eligible")
+        elif what == "gathering":
+            for k in range(rng.randint(2, 4)):
+                report(case_id, notified_on, "requested" if k % 2 == 0 else "received",
+                       received=k % 2 == 1)
+            moves(case_id, status, "gathering_information")
+        elif what == "ready":
+            for _ in range(rng.randint(2, 4)):
+                report(case_id, notified_on, "received", received=True)
+            moves(case_id, status, "gathering_information", "ready_for_panel")
+        elif what.startswith("close"):
+            moves(case_id, status, "closed")
+        elif what.startswith("reports"):
+            for _ in range(2):
+                report(case_id, notified_on, "received", received=True)
+        if what.endswith("+scr"):
+            referrals.append({"b_id": case_id, "b_on": completed})
+            events[AuditEvent.CASE_UPDATED].append((case_id, {"fields": ["scr_referred_on"]}))
+
+    table = Case.__table__
+    for chunk in _chunks(reports, 5000):
+        db.session.execute(insert(AgencyReportRequest.__table__), chunk)
+    if statuses:
+        db.session.execute(
+            update(table).where(table.c.id == bindparam("b_id")).values(
+                status=bindparam("b_status"), withdrawal_reason=bindparam("b_reason"),
+                version=table.c.version + 1, updated_at=now), statuses)
+    if referrals:
+        db.session.execute(
+            update(table).where(table.c.id == bindparam("b_id")).values(
+                scr_referred_on=bindparam("b_on"), version=table.c.version + 1,
+                updated_at=now), referrals)
+    for event, items in events.items():
+        for chunk in _chunks(items, 5000):
+            audit.record_many(event, Case.__tablename__, chunk, actor=coordinator)
+    db.session.commit()
     return plan
 
 
@@ -445,12 +481,78 @@ def generate(url, name, n, force=False):
     return True
 
 
+def copy_database(source_url, target_url, name, n):
+    """Copy a generated database into an empty one (SQLite into PostgreSQL), table by table:
+    the same ciphertext (bound to the same row ids and keys), blind indexes and audit chain,
+    rather than encrypting and auditing all of it a second time. The target is built by the
+    migrations first; a table a migration seeded (the factor themes) must already match."""
+    import flask_migrate
+    from sqlalchemy import Integer, create_engine, func, select, text
+
+    from cdop_scr.extensions import db
+
+    mark(name).unlink(missing_ok=True)
+    started = time.perf_counter()
+    print(f"{name}: copying {n} cases from {source_url.rsplit('/', 1)[-1]}")
+    app = common.make_app(target_url)
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+    source, target = create_engine(source_url), create_engine(target_url)
+    try:
+        with source.connect() as src, target.begin() as dst:
+            for table in db.metadata.sorted_tables:
+                count = src.scalar(select(func.count()).select_from(table))
+                seeded = dst.scalar(select(func.count()).select_from(table))
+                if seeded:
+                    assert seeded == count, f"{table.name}: {seeded} seeded, {count} to copy"
+                    continue
+                with step(f"{table.name} ({count:,} rows)"):
+                    rows = src.execution_options(yield_per=5000).execute(select(table))
+                    for part in rows.partitions():
+                        dst.execute(table.insert(), [dict(row._mapping) for row in part])
+                key = list(table.primary_key.columns)
+                if len(key) == 1 and isinstance(key[0].type, Integer) and \
+                        key[0].autoincrement is True and count:
+                    dst.execute(text(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', "
+                        f"'{key[0].name}'), (SELECT max({key[0].name}) FROM \"{table.name}\"))"))
+        with target.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            with step("VACUUM ANALYZE"):
+                conn.exec_driver_sql("VACUUM ANALYZE")
+    finally:
+        source.dispose()
+        target.dispose()
+    mark(name).write_text(f"{n} cases copied in {time.perf_counter() - started:.0f} s\n")
+    print(f"{name}: done in {time.perf_counter() - started:.0f} s")
+
+
 def sqlite_name(n):
     return f"sqlite-{n}"
 
 
 def pg_name(n):
     return f"bench_{n}"
+
+
+def ensure_sqlite(n, force=False):
+    """The SQLite benchmark database with n cases (generated once, then reused); its URL."""
+    name, url = sqlite_name(n), common.sqlite_url(sqlite_name(n))
+    if force or not mark(name).exists():
+        common.drop_sqlite(url)
+    generate(url, name, n, force)
+    return url
+
+
+def ensure_postgres(pg, n, force=False):
+    """The PostgreSQL benchmark database with n cases: a copy of the SQLite one."""
+    name = pg_name(n)
+    if force or not (mark(name).exists() and pg.exists(name)):
+        source = ensure_sqlite(n)
+        copy_database(source, pg.create(name), name, n)
+    else:
+        generate(pg.url(name), name, n)  # reused: migrated to the current head
+    return pg.url(name)
 
 
 def main(argv=None):
@@ -460,17 +562,10 @@ def main(argv=None):
     parser.add_argument("--force", action="store_true", help="rebuild even if already done")
     args = parser.parse_args(argv)
     if args.database in ("sqlite", "both"):
-        name = sqlite_name(args.cases)
-        if args.force or not mark(name).exists():
-            common.drop_sqlite(common.sqlite_url(name))
-        generate(common.sqlite_url(name), name, args.cases, args.force)
+        ensure_sqlite(args.cases, args.force)
     if args.database in ("postgresql", "both"):
         with common.Postgres() as pg:
-            name = pg_name(args.cases)
-            if args.force or not mark(name).exists() or not pg.exists(name):
-                pg.create(name)
-                mark(name).unlink(missing_ok=True)
-            generate(pg.url(name), name, args.cases, args.force)
+            ensure_postgres(pg, args.cases, args.force)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import BASE_DIR, CONFIGS
 
 from . import cli, errors, models, navigation, security  # noqa: F401  (models: one import point)
-from .crypto import keys
-from .extensions import csrf, db, login_manager, migrate
+from .crypto import check, keys
+from .extensions import csrf, db, init_sessions, login_manager, migrate
+from .fragments import FragmentCache
 
 
 def create_app(config_name=None, **overrides):
@@ -33,6 +34,7 @@ def create_app(config_name=None, **overrides):
     _configure_templates(app)
 
     db.init_app(app)
+    init_sessions(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -57,6 +59,7 @@ def create_app(config_name=None, **overrides):
     app.register_blueprint(agency_links.bp)
     auth.init_login(login_manager)
 
+    check.init_app(app)  # before access checks: a key ring that does not fit serves nothing
     security.init_app(app)
     navigation.init_app(app)
     errors.init_app(app)
@@ -102,6 +105,7 @@ def _configure_templates(app):
             ),
         ]
     )
+    app.jinja_env.add_extension(FragmentCache)
     app.jinja_env.globals["govukRebrand"] = False
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -3,6 +3,7 @@
 
 def init_app(app):
     from .audit.cli import audit_cli
+    from .backup.cli import backup_cli
     from .cases.cli import cases_cli
     from .crypto.cli import crypto_cli
     from .demo import demo_cli
@@ -17,3 +18,4 @@ def init_app(app):
     app.cli.add_command(cases_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(learning_cli)
+    app.cli.add_command(backup_cli)

@@ -4,6 +4,7 @@ from flask import render_template
 from flask_wtf.csrf import CSRFError
 
 from .crypto import DecryptionFailed
+from .crypto.check import KeysDoNotFit
 
 
 class DomainError(Exception):
@@ -66,6 +67,13 @@ def init_app(app):
     def csrf_error(error):
         return render_error(400, "Your form expired or was not sent from this service. "
                                  "Go back, reload the page and try again.")
+
+    @app.errorhandler(KeysDoNotFit)
+    def keys_do_not_fit(error):
+        # The whole service refuses (crypto/check.py has logged which key is wrong).
+        return render_error(503, "The service cannot read its records with the keys it was "
+                                 "started with, so it is not serving any page. The service "
+                                 "team has been told.")
 
     @app.errorhandler(DecryptionFailed)
     def decryption_failed(error):

@@ -1,16 +1,65 @@
-"""Form pieces every domain shares: GOV.UK date and radio inputs that keep their legend,
-a GOV.UK day/month/year date field with GOV.UK error messages, and text field helpers."""
+"""Form pieces every domain shares: the base form (which refuses control characters), GOV.UK
+date and radio inputs that keep their legend, a GOV.UK day/month/year date field with GOV.UK
+error messages, and text field helpers."""
 
+import re
 from datetime import date
 
+import flask_wtf
 from govuk_frontend_wtf.wtforms_widgets import (
     GovDateInput,
     GovRadioInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import DateField, StringField, TextAreaField
+from wtforms import DateField, FieldList, FormField, HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, StopValidation
+
+# Characters nobody types: PostgreSQL cannot store NUL, and the other C0 controls (tab, line
+# feed and carriage return aside) make the XLSX and DOCX exports fail. No field accepts them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def has_control_characters(text):
+    return isinstance(text, str) and CONTROL_CHARACTERS.search(text) is not None
+
+
+def _leaf_fields(fields):
+    for field in fields:
+        if isinstance(field, FormField):
+            yield from _leaf_fields(field.form)
+        elif isinstance(field, FieldList):
+            yield from _leaf_fields(field.entries)
+        else:
+            yield field
+
+
+def _not_a_choice(field):
+    """A posted value that is none of the field's choices. WTForms' Optional() lets one that
+    looks blank (a space) through to the services, which cannot use it."""
+    if not getattr(field, "validate_choice", False) or field.errors:
+        return False
+    allowed = {str(choice[0]) for choice in field.iter_choices()}
+    return any(isinstance(v, str) and v and v not in allowed for v in field.raw_data or ())
+
+
+class FlaskForm(flask_wtf.FlaskForm):
+    """The base of every form: a control character in any field, or a value that is not one
+    of a choice field's options, is that field's error."""
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for field in _leaf_fields(self):
+            if isinstance(field, HiddenField):
+                continue  # never stored as text: a garbled version reads as a stale one
+            if any(has_control_characters(value) for value in field.raw_data or ()):
+                field.errors = [*field.errors, f"{field.label.text} must not include hidden "
+                                               f"control characters: type it again"]
+                valid = False
+            elif _not_a_choice(field):
+                field.errors = [*field.errors, f"{field.label.text}: select one of the options"]
+                valid = False
+        return valid
 
 
 def _keep_legend(params, field):

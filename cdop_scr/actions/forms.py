@@ -1,7 +1,6 @@
 """Action-plan forms."""
 
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
@@ -11,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, SelectField, SubmitField
 from wtforms.validators import InputRequired
 
-from ..forms import DateInput, GovDateField, RadioInput, text_area, text_field  # noqa: F401
+from ..forms import DateInput, FlaskForm, GovDateField, RadioInput, text_area, text_field  # noqa: F401
 from ..models.actions import AgencyType
 
 

@@ -7,6 +7,7 @@ domain's service) has already found the plan or action within the actor's scope.
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit
 from ..audit import AuditEvent
@@ -38,6 +39,16 @@ def check_version(obj, version, message=ACTION_CONFLICT):
         stale = True
     if stale:
         raise Conflict(message)
+
+
+def commit_versioned(message=ACTION_CONFLICT):
+    """Commit a change to a versioned row. Two saves can both pass check_version (PostgreSQL
+    reads take no locks); the second's UPDATE then matches no row: a conflict, not an error."""
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise Conflict(message) from exc
 
 
 def _source_detail(plan):
@@ -132,7 +143,7 @@ def update_action(actor, action, version, description, agency_name, agency_type,
     if changed:
         audit.record(AuditEvent.ACTION_UPDATED, actor=actor, target=action,
                      detail={"fields": changed})
-        db.session.commit()
+        commit_versioned()
     return action
 
 
@@ -140,7 +151,7 @@ def start_action(actor, action, version):
     """The agency has started work."""
     check_version(action, version)
     _move(actor, action, ActionStatus.IN_PROGRESS)
-    db.session.commit()
+    commit_versioned()
 
 
 def _move(actor, action, new, **detail):
@@ -187,7 +198,7 @@ def submit_evidence(actor, action, version, note, upload=None, on=None):
     audit.record(AuditEvent.ACTION_EVIDENCE_SUBMITTED, actor=actor, target=evidence,
                  detail={"action_id": str(action.id), "document": upload is not None})
     _move(actor, action, ActionStatus.EVIDENCE_SUBMITTED)
-    db.session.commit()
+    commit_versioned()
     return evidence
 
 
@@ -203,7 +214,7 @@ def accept_evidence(actor, action, version, on=None):
                      detail={"action_id": str(action.id)})
     action.completed_on = on
     _move(actor, action, ActionStatus.COMPLETED)
-    db.session.commit()
+    commit_versioned()
 
 
 def reject_evidence(actor, action, version, reason, on=None):
@@ -223,7 +234,7 @@ def reject_evidence(actor, action, version, reason, on=None):
         audit.record(AuditEvent.ACTION_EVIDENCE_NOT_ACCEPTED, actor=actor, target=evidence,
                      detail={"action_id": str(action.id)})
     _move(actor, action, ActionStatus.NOT_ACCEPTED)
-    db.session.commit()
+    commit_versioned()
 
 
 def get_evidence_document(action, evidence_id):

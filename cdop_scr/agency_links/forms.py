@@ -1,12 +1,11 @@
 """The agency contact's report form: the cases receipt form's key facts, with drafts."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import FormField, RadioField, SubmitField
 from wtforms.validators import Optional
 
 from ..cases.forms import ANSWERS, KEY_FACTS, KeyFactEntry
-from ..forms import RadioInput, text_area
+from ..forms import FlaskForm, RadioInput, text_area
 
 
 class DraftKeyFactEntry(KeyFactEntry):

@@ -7,9 +7,9 @@
 from flask import Blueprint
 
 from .events import AuditEvent, Outcome
-from .log import record
+from .log import record, record_many
 
-__all__ = ["AuditEvent", "Outcome", "bp", "record"]
+__all__ = ["AuditEvent", "Outcome", "bp", "record", "record_many"]
 
 bp = Blueprint("audit", __name__)
 

@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
+from ..extensions import begin_writing
 from ..models.audit import GENESIS_MAC, AuditRecord, canonical
 
 # pg_advisory_xact_lock key for "the audit chain head" ("cdopaudt" as a 64-bit integer).
@@ -36,7 +37,9 @@ def lock_chain(connection):
     """Make this transaction the only one extending the chain until it ends."""
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
-    # SQLite: every transaction starts with BEGIN IMMEDIATE, so there is one writer already.
+    else:
+        # SQLite has one writer at a time: holding the write lock is holding the chain.
+        begin_writing(connection)
 
 
 def head(connection):

@@ -24,6 +24,8 @@ class AuditEvent(enum.StrEnum):
     KEY_RETIRED = "key_retired"
     INDEX_REBUILT = "index_rebuilt"
     DECRYPTION_FAILED = "decryption_failed"
+    BACKUP_CREATED = "backup_created"
+    BACKUP_RESTORED = "backup_restored"
     AUDIT_VIEWED = "audit_viewed"
     RECORD_ACCESS_VIEWED = "record_access_viewed"
     CASE_LIST_VIEWED = "case_list_viewed"
@@ -137,6 +139,8 @@ LABELS = {
     AuditEvent.KEY_RETIRED: "Encryption key retired",
     AuditEvent.INDEX_REBUILT: "Search indexes rebuilt",
     AuditEvent.DECRYPTION_FAILED: "Protected value could not be read",
+    AuditEvent.BACKUP_CREATED: "Database backup created",
+    AuditEvent.BACKUP_RESTORED: "Database restored from a backup",
     AuditEvent.AUDIT_VIEWED: "Audit log viewed",
     AuditEvent.RECORD_ACCESS_VIEWED: "Record access report viewed",
     AuditEvent.CASE_LIST_VIEWED: "Case list viewed",

@@ -1,10 +1,10 @@
 """The audit log's filter form (GET, so no CSRF token)."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
 from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import Optional
 
+from ..forms import FlaskForm
 from .events import AuditEvent
 
 

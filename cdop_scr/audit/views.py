@@ -24,8 +24,9 @@ def list_events():
             "date_from": form.date_from.data,
             "date_to": form.date_to.data,
         }
-    page = request.args.get("page", 1, type=int)
-    pagination, events = services.list_events(current_user, page=max(page, 1), **filters)
+    # Past the last page a list is empty; a page number too big for SQL would be a 500.
+    page = min(max(request.args.get("page", 1, type=int), 1), 1_000_000)
+    pagination, events = services.list_events(current_user, page=page, **filters)
     return render_template("audit/list-events.html", form=form, pagination=pagination,
                            events=events)
 

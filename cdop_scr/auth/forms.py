@@ -1,9 +1,10 @@
 """Sign-in, two-factor and password forms."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
+
+from ..forms import FlaskForm
 
 
 class SignInForm(FlaskForm):

@@ -10,6 +10,7 @@ import pyotp
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..audit import AuditEvent
@@ -71,7 +72,10 @@ def load_session_user(user_id):
     token = session.get("sid")
     if not token:
         return None
-    row = db.session.scalar(select(UserSession).filter_by(token_hash=_token_hash(token)))
+    # One indexed query for the session, its user and their roles: this runs on every request.
+    row = db.session.scalar(
+        select(UserSession).filter_by(token_hash=_token_hash(token))
+        .options(joinedload(UserSession.user).joinedload(User.role_rows)))
     if row is None or row.ended_at is not None or str(row.user_id) != str(user_id):
         return None
     config, now = current_app.config, utcnow()

@@ -1,7 +1,6 @@
 """Case forms: GOV.UK wording, GOV.UK date inputs, cross-field checks from rules.py."""
 
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
@@ -25,7 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from ..forms import DateInput, GovDateField, RadioInput, text_area, text_field  # noqa: F401
+from ..forms import DateInput, FlaskForm, GovDateField, RadioInput, text_area, text_field  # noqa: F401
 from ..models.cases import (
     AgencyType,
     CaseStatus,
@@ -422,6 +421,14 @@ class FilterForm(FlaskForm):
 
     def set_years(self, years):
         self.financial_year.choices = [("", "Any year")] + [(y, y) for y in years]
+
+    def fragment_key(self, name):
+        """Everything the rendered filters show (codes and the years offered), for the
+        template's fragment cache; None while they show errors."""
+        if self.errors:
+            return None
+        return (name, tuple(self.financial_year.choices),
+                *((field.name, field.data) for field in self if field.name != "submit"))
 
 
 class ImportForm(FlaskForm):

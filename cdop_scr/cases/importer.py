@@ -10,12 +10,15 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from .. import audit
 from ..audit import AuditEvent
 from ..crypto.blind_index import blind_index
+from ..crypto.fields import keyring
 from ..extensions import db
+from ..forms import has_control_characters
+from ..models.base import utcnow
 from ..models.cases import (
     Case,
     CaseStatus,
@@ -29,6 +32,7 @@ from ..models.cases import (
     Relationship,
     Sex,
 )
+from ..reporting.dimensions import time_to_review_for
 from . import rules, services
 from .clocks import today
 
@@ -48,6 +52,8 @@ CODES = {
     "delay_reason": DelayReason,
     "event": Event,
 }
+CODE_VALUES = {column: tuple(c.value for c in codes) for column, codes in CODES.items()}
+ETHNICITY_CODES = frozenset(e.value for e in Ethnicity)
 # Problems never quote a cell's value: a misplaced column could hold a name or a date of birth.
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 BATCH = 1000
@@ -111,14 +117,13 @@ def _parse(line, raw, problems):
     values = {}
     for column in ("date_of_birth", "date_of_death", "notified_on", "review_completed_on"):
         values[column] = _date(row, column, problems, line)
-    for column, codes in CODES.items():
+    for column, codes in CODE_VALUES.items():
         text = row.get(column, "")
-        if text and text not in {c.value for c in codes}:
-            allowed = "|".join(c.value for c in codes)
-            problems.append(Problem(line, column, f"must be one of {allowed}"))
+        if text and text not in codes:
+            problems.append(Problem(line, column, f"must be one of {'|'.join(codes)}"))
         values[column] = text or None
     ethnicity = row.get("ethnicity", "")
-    if ethnicity and ethnicity.upper() not in {e.value for e in Ethnicity}:
+    if ethnicity and ethnicity.upper() not in ETHNICITY_CODES:
         problems.append(Problem(line, "ethnicity", "must be an NHS ethnic category code "
                                                    "(A-S, or Z for not stated)"))
     values["ethnicity"] = ethnicity.upper() or None
@@ -168,6 +173,10 @@ def _parse(line, raw, problems):
                           ("circumstances", 10000), ("other_names", 1000)):
         if values[column] and len(values[column]) > limit:
             problems.append(Problem(line, column, f"must be {limit} characters or fewer"))
+    for column in ("case_ref", "forename", "surname", "school", "circumstances", "other_names"):
+        if has_control_characters(row.get(column)):
+            problems.append(Problem(line, column, "must not include hidden control characters "
+                                                  "(such as NUL)"))
     return values if len(problems) == before else None
 
 
@@ -251,26 +260,47 @@ def _check_duplicates(rows, problems):
             problems.append(Problem(row.line, "case_ref", "is already used by another case"))
 
 
-def _build(row, case_ref):
+# The encrypted case fields a CSV row sets (family members' names aside).
+ENCRYPTED = ("forename", "surname", "date_of_birth", "nhs_number", "postcode", "school",
+             "date_of_death", "circumstances")
+
+
+def _case_values(row, case_id, case_ref, now, ring):
+    """The stored row for one CSV row: what notify_death (apply_details) and a review outcome
+    would store, built as plain values for one bulk insert (no ORM object per case). The blind
+    indexes are the ones the duplicate check computed."""
     v = row.values
-    case = Case(status=(CaseStatus.REVIEWED if v["review_completed_on"] else
-                        CaseStatus.NOTIFIED).value, resident=True)
-    services.apply_details(case, {
-        "forename": v["forename"], "surname": v["surname"], "date_of_birth": v["date_of_birth"],
-        "date_of_death": v["date_of_death"], "sex": v["sex"], "ethnicity": v["ethnicity"],
-        "nhs_number": v["nhs_number"], "postcode": v["postcode"], "school": v["school"],
+    completed = v["review_completed_on"]
+    values = {
+        "id": case_id, "case_ref": case_ref, "version": 1, "created_at": now, "updated_at": now,
+        "status": (CaseStatus.REVIEWED if completed else CaseStatus.NOTIFIED).value,
+        "resident": True, "sex": v["sex"], "ethnicity": v["ethnicity"],
         "death_expectation": v["death_expectation"], "place_type": v["place_of_death"],
-        "notified_on": v["notified_on"], "circumstances": v["circumstances"],
-    })
-    case.case_ref = case_ref
-    case.set_review_outcome(v["category"], v["modifiable"], v["event"], v["review_completed_on"])
-    case.delay_reason = v["delay_reason"]
-    for position, name in enumerate(n.strip() for n in (v["other_names"] or "").split(";")):
+        "notified_on": v["notified_on"], "delay_reason": v["delay_reason"],
+        "category": v["category"], "modifiable": v["modifiable"], "event": v["event"],
+        "review_completed_on": completed,
+        "time_to_review": (time_to_review_for(v["date_of_death"], completed)
+                           if completed else None),
+        "nhs_number_index": row.nhs_index, "surname_dob_index": row.surname_dob_index,
+        **services.derived_details(v["date_of_birth"], v["date_of_death"], v["ethnicity"]),
+    }
+    for name in ENCRYPTED:
+        values[name] = getattr(Case, name).ciphertext_for(Case, case_id, v[name], ring)
+    return values
+
+
+def _family_values(row, case_id, ring):
+    """Other names on the row become family members (relation "other"), in order."""
+    members = []
+    names = (n.strip() for n in (row.values["other_names"] or "").split(";"))
+    for position, name in enumerate(names):
         if name:
-            member = FamilyMember(position=position, relation=Relationship.OTHER.value)
-            member.name = name
-            case.family_members.append(member)
-    return case
+            member_id = uuid.uuid4()
+            members.append({
+                "id": member_id, "case_id": case_id, "position": position,
+                "relation": Relationship.OTHER.value,
+                "name": FamilyMember.name.ciphertext_for(FamilyMember, member_id, name, ring)})
+    return members
 
 
 def import_cases(actor, text, dry_run=False, progress=None, source="upload"):
@@ -313,14 +343,22 @@ def import_cases(actor, text, dry_run=False, progress=None, source="upload"):
         for row, ref in zip(year_rows, services.allocate_case_refs(year, len(year_rows)),
                             strict=True):
             row.case_ref = ref
+    # Bulk inserts in the one transaction: no ORM object, flush or query per row.
+    ring, now = keyring(), utcnow()
     for start in range(0, len(rows), BATCH):
         chunk = rows[start:start + BATCH]
-        cases = [_build(row, row.values["case_ref"] or row.case_ref) for row in chunk]
-        db.session.add_all(cases)
-        for case in cases:
-            audit.record(AuditEvent.CASE_CREATED, actor=actor, target=case,
-                         detail={"source": "import", "batch": batch_id})
-        db.session.flush()
+        cases, members = [], []
+        for row in chunk:
+            case_id = uuid.uuid4()
+            cases.append(_case_values(row, case_id, row.values["case_ref"] or row.case_ref,
+                                      now, ring))
+            members += _family_values(row, case_id, ring)
+        db.session.execute(insert(Case.__table__), cases)
+        if members:
+            db.session.execute(insert(FamilyMember.__table__), members)
+        created = {"source": "import", "batch": batch_id}
+        audit.record_many(AuditEvent.CASE_CREATED, Case.__tablename__,
+                          [(case["id"], created) for case in cases], actor=actor)
         if progress:
             progress.update(len(chunk))
     audit.record(AuditEvent.CASES_IMPORTED, actor=actor,

@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, any_, cast, func, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit
@@ -36,6 +36,7 @@ from ..models.cases import (
     WithdrawalReason,
 )
 from ..models.users import User
+from ..reporting.dimensions import financial_years as financial_years_between
 from . import rules
 from .clocks import Rag, boundary_month, days_since, first_of_month, rag_for, today
 
@@ -157,17 +158,22 @@ def _rag_condition(rag):
     rag = Rag(rag)
     amber_month, red_month = boundary_month(6), boundary_month(12)
     open_case = Case.status.in_(OPEN_STATUSES)
-    on_boundary = db.session.scalars(
-        select(Case).where(open_case, Case.month_of_death.in_([amber_month, red_month]))
+    # Only the dates are read (hundreds of rows in a busy month), not whole cases.
+    dates = Case.date_of_death
+    on_boundary = db.session.execute(
+        select(Case.id, dates.stored_column(Case))
+        .where(open_case, Case.month_of_death.in_([amber_month, red_month]))
     ).all()
-    exact = [c.id for c in on_boundary if rag_for(c.date_of_death) == rag]
+    exact = [case_id for case_id, stored in on_boundary
+             if rag_for(dates.plaintext_of(Case, case_id, stored)) == rag]
     if rag == Rag.RED:
         definite = Case.month_of_death < red_month
     elif rag == Rag.AMBER:
         definite = and_(Case.month_of_death < amber_month, Case.month_of_death > red_month)
     else:
         definite = Case.month_of_death > amber_month
-    return and_(open_case, or_(definite, Case.id.in_(exact)))
+    # Two indexed reads (open statuses by month, and the boundary cases by id), not a scan.
+    return or_(and_(open_case, definite), Case.id.in_(exact))
 
 
 def _outstanding(overdue=False):
@@ -176,7 +182,24 @@ def _outstanding(overdue=False):
     condition = AgencyReportRequest.status == AgencyReportStatus.REQUESTED
     if overdue:
         condition = and_(condition, AgencyReportRequest.due_on < today())
+    if _on_postgresql():
+        return _read_first(AgencyReportRequest.case_id, condition)
     return Case.id.in_(select(AgencyReportRequest.case_id).where(condition))
+
+
+def _on_postgresql():
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _read_first(column, condition):
+    """Cases whose id is a `column` value of the rows matching `condition`, on PostgreSQL.
+
+    With IN (or the condition itself) PostgreSQL may walk the case list in list order testing
+    each case, expecting a page of matches soon; but awaited reports and open clocks belong to
+    the newest cases, so it reads nearly all of them. = ANY(array) reads the matching ids first
+    (one index scan), then only their cases."""
+    found = select(func.array_agg(column)).where(condition).scalar_subquery()
+    return Case.id == any_(cast(found, ARRAY(Case.id.type)))
 
 
 def _filtered(filters):
@@ -188,7 +211,8 @@ def _filtered(filters):
     if filters.financial_year:
         query = query.where(Case.financial_year_of_death == filters.financial_year)
     if filters.rag:
-        query = query.where(_rag_condition(filters.rag))
+        condition = _rag_condition(filters.rag)
+        query = query.where(_read_first(Case.id, condition) if _on_postgresql() else condition)
     if filters.awaiting_reports:
         query = query.where(_outstanding(overdue=filters.awaiting_reports == "overdue"))
     if filters.sort == "newest":
@@ -197,22 +221,31 @@ def _filtered(filters):
     return query.order_by(Case.notified_on, Case.case_ref)
 
 
-def _detached_rows(cases):
-    """(case, clock) rows read in full now and detached from the session, so the commit that
-    audits the page neither expires them (one refresh per row) nor holds SQLite's write lock
-    while the page renders."""
-    rows = [(case, clock_for(case)) for case in cases]
-    for case in cases:
-        db.session.expunge(case)  # cascades to its agency reports
+def _rows(cases):
+    """(case, clock, reports awaited) for each case, read in full now.
+
+    The awaited reports are counted in one query for the page, not loaded. A commit that would
+    expire the rows (a POST's audit commit; a read-only request keeps what it loaded) finds them
+    detached, so it does not cost a refresh per row."""
+    ids = [case.id for case in cases]
+    awaited = dict(db.session.execute(
+        select(AgencyReportRequest.case_id, func.count())
+        .where(AgencyReportRequest.case_id.in_(ids),
+               AgencyReportRequest.status == AgencyReportStatus.REQUESTED)
+        .group_by(AgencyReportRequest.case_id)
+    ).all()) if ids else {}
+    rows = [(case, clock_for(case), awaited.get(case.id, 0)) for case in cases]
+    if db.session().expire_on_commit:
+        for case in cases:
+            db.session.expunge(case)
     return rows
 
 
 def list_cases(actor, filters, page=1):
     """A page of cases with their clocks; the view is audited (the list shows names)."""
-    # The table counts each case's outstanding reports: load them for the page in one query.
-    query = _filtered(filters).options(selectinload(Case.agency_reports))
-    pagination = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False, count=True)
-    rows = _detached_rows(pagination.items)
+    pagination = db.paginate(_filtered(filters), page=page, per_page=PER_PAGE, error_out=False,
+                             count=True)
+    rows = _rows(pagination.items)
     audit.record(AuditEvent.CASE_LIST_VIEWED, actor=actor,
                  detail={"filters": filters.codes(), "page": page, "shown": len(rows)})
     db.session.commit()
@@ -220,11 +253,14 @@ def list_cases(actor, filters, page=1):
 
 
 def financial_years():
-    """Every financial year of death on record, newest first."""
-    return db.session.scalars(
-        select(Case.financial_year_of_death).distinct().order_by(
-            Case.financial_year_of_death.desc())
-    ).all()
+    """Every financial year from the earliest death on record to the latest, newest first.
+
+    Two index lookups (the list asks on every view): SELECT DISTINCT would read the whole
+    index on PostgreSQL."""
+    year = Case.financial_year_of_death
+    first, last = db.session.execute(select(select(func.min(year)).scalar_subquery(),
+                                            select(func.max(year)).scalar_subquery())).one()
+    return list(reversed(financial_years_between(first, last))) if first else []
 
 
 def search_cases(actor, case_ref=None, nhs_number=None, surname=None, date_of_birth=None):
@@ -240,9 +276,8 @@ def search_cases(actor, case_ref=None, nhs_number=None, surname=None, date_of_bi
     else:
         raise ValidationError("Enter a case reference, an NHS number, or a surname and date "
                               "of birth")
-    cases = db.session.scalars(select(Case).where(condition).order_by(Case.case_ref)
-                               .options(selectinload(Case.agency_reports))).all()
-    rows = _detached_rows(cases)
+    cases = db.session.scalars(select(Case).where(condition).order_by(Case.case_ref)).all()
+    rows = _rows(cases)
     audit.record(AuditEvent.CASE_LIST_SEARCHED, actor=actor,
                  detail={"by": by, "results": len(cases)})
     db.session.commit()
@@ -355,14 +390,22 @@ def apply_details(case, details):
         if getattr(case, name) != value:
             setattr(case, name, value)
             changed.append(name)
-    case.ethnicity_group = (Ethnicity(case.ethnicity).group if case.ethnicity
-                            else EthnicityGroup.NOT_KNOWN).value
-    dob, dod = case.date_of_birth, case.date_of_death
-    case.age_in_days = (dod - dob).days
-    case.age_band = rules.age_band(dob, dod).value
-    case.financial_year_of_death = rules.financial_year(dod)
-    case.month_of_death = first_of_month(dod)
+    for name, value in derived_details(case.date_of_birth, case.date_of_death,
+                                       case.ethnicity).items():
+        setattr(case, name, value)
     return changed
+
+
+def derived_details(date_of_birth, date_of_death, ethnicity):
+    """The clear values kept for counting, derived from the (encrypted) dates and ethnicity."""
+    return {
+        "ethnicity_group": (Ethnicity(ethnicity).group if ethnicity
+                            else EthnicityGroup.NOT_KNOWN).value,
+        "age_in_days": (date_of_death - date_of_birth).days,
+        "age_band": rules.age_band(date_of_birth, date_of_death).value,
+        "financial_year_of_death": rules.financial_year(date_of_death),
+        "month_of_death": first_of_month(date_of_death),
+    }
 
 
 def _check_details(details):

@@ -64,7 +64,8 @@ def list_cases():
             financial_year=form.financial_year.data or None, rag=form.rag.data or None,
             awaiting_reports=form.awaiting_reports.data or None,
             sort=form.sort.data or "days_open")
-    page = max(request.args.get("page", 1, type=int), 1)
+    # Past the last page the list is empty; a page number too big for SQL would be a 500.
+    page = min(max(request.args.get("page", 1, type=int), 1), 1_000_000)
     pagination, rows = services.list_cases(_actor(), filters, page=page)
     return render_template("cases/list-cases.html", filter_form=form, search_form=SearchForm(),
                            pagination=pagination, rows=rows)

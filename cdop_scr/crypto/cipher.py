@@ -3,6 +3,7 @@
 Stored format: version byte (1) | key-id length (1) | key id | nonce (12) | ciphertext+tag.
 """
 
+import functools
 import os
 
 from cryptography.exceptions import InvalidTag
@@ -16,6 +17,12 @@ class DecryptionFailed(Exception):
     """A stored value could not be authenticated: wrong key, wrong row or column, or tampering."""
 
 
+@functools.lru_cache(maxsize=32)
+def _aead(key: bytes):
+    """One AES-GCM context per key: its key schedule is set up once, not for every value."""
+    return AESGCM(key)
+
+
 def associated_data(table, column, row_id):
     return f"{table}.{column}.{row_id}".encode()
 
@@ -23,7 +30,7 @@ def associated_data(table, column, row_id):
 def encrypt(keyring, plaintext: bytes, aad: bytes) -> bytes:
     key_id = keyring.primary_id.encode()
     nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(keyring.primary_key).encrypt(nonce, plaintext, aad)
+    sealed = _aead(keyring.primary_key).encrypt(nonce, plaintext, aad)
     return bytes([VERSION, len(key_id)]) + key_id + nonce + sealed
 
 
@@ -40,6 +47,6 @@ def decrypt(keyring, blob: bytes, aad: bytes) -> bytes:
     start = 2 + blob[1]
     nonce, sealed = blob[start : start + NONCE_BYTES], blob[start + NONCE_BYTES :]
     try:
-        return AESGCM(keyring.data_keys[key_id]).decrypt(nonce, sealed, aad)
+        return _aead(keyring.data_keys[key_id]).decrypt(nonce, sealed, aad)
     except InvalidTag as exc:
         raise DecryptionFailed("stored value failed authentication") from exc

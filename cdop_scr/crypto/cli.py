@@ -9,6 +9,8 @@ from flask.cli import AppGroup
 from . import keys, services
 
 crypto_cli = AppGroup("crypto", help="Manage encryption keys and re-encrypt stored data.")
+# Rows per transaction: zero would do nothing, a negative LIMIT fails on PostgreSQL.
+BATCH_SIZE = click.IntRange(1, 1_000_000)
 
 ENV_INSTRUCTIONS = """Keys come from the environment here, so nothing was changed. To add a key:
   1. Put this new entry first in CDOP_DATA_KEYS (keep the old ones after it):
@@ -47,7 +49,7 @@ def add_key():
 
 
 @crypto_cli.command("rotate")
-@click.option("--batch-size", default=services.BATCH, show_default=True)
+@click.option("--batch-size", default=services.BATCH, show_default=True, type=BATCH_SIZE)
 def rotate(batch_size):
     """Re-encrypt every value not under the primary key; safe to run again."""
     total = services.remaining_under_old_keys()
@@ -80,6 +82,8 @@ def status():
 @click.argument("key_id")
 def retire_key(key_id):
     """Remove an old data key from the development keys file once no value needs it."""
+    if not 0 < len(key_id.encode()) < 256:  # a stored value names its key in one length byte
+        raise click.BadParameter("not a data key id", param_hint="KEY_ID")
     if current_app.config.get("KEYS_FROM_ENVIRONMENT"):
         remaining = services.count_under(key_id)
         click.echo(f"Values under {key_id}: {remaining}. "
@@ -93,8 +97,20 @@ def retire_key(key_id):
     click.echo(f"Retired data key {key_id}.")
 
 
+@crypto_cli.command("check")
+def check_keys():
+    """Check that the key ring fits the stored data (as the app does before serving)."""
+    problems = services.check_keys()
+    for problem in problems:
+        click.echo(f"Key check FAILED: {problem}", err=True)
+    if problems:
+        click.echo("The app refuses to serve with these keys (every page is a 503).", err=True)
+        raise SystemExit(1)
+    click.echo("Key check passed: the data, index and audit keys fit the stored data.")
+
+
 @crypto_cli.command("reindex")
-@click.option("--batch-size", default=services.BATCH, show_default=True)
+@click.option("--batch-size", default=services.BATCH, show_default=True, type=BATCH_SIZE)
 def reindex(batch_size):
     """Recompute every blind index from plaintext (after the index key changes)."""
     with click.progressbar(length=services.count_indexed_rows(), label="Reindexing") as bar:

@@ -95,14 +95,35 @@ class Encrypted:
         cached = obj.__dict__.get(PLAINTEXT_KEY, {}).get(self.name)
         if cached is not None and cached[0] is stored:
             return cached[1]
-        blob = bytes(stored)
-        try:
-            value = self.decode(cipher.decrypt(keyring(), blob, self.aad(obj)))
-        except cipher.DecryptionFailed as exc:
-            report_failure(type(obj).__table__.name, self.name, obj.id, blob, exc)
-            raise
+        value = self.plaintext_of(type(obj), obj.id, stored)
         self._remember(obj, stored, value)
         return value
+
+    # Without the object: for reads that select columns and writes that insert rows in bulk.
+
+    def stored_column(self, model):
+        """The mapped column holding this attribute's ciphertext, to select it."""
+        return getattr(model, self.column_attr)
+
+    def plaintext_of(self, model, row_id, stored):
+        """The value of `stored`, this attribute's ciphertext in row `row_id` of `model`."""
+        if stored is None:
+            return None
+        blob = bytes(stored)
+        table = model.__table__.name
+        try:
+            return self.decode(cipher.decrypt(
+                keyring(), blob, cipher.associated_data(table, self.name, row_id)))
+        except cipher.DecryptionFailed as exc:
+            report_failure(table, self.name, row_id, blob, exc)
+            raise
+
+    def ciphertext_for(self, model, row_id, value, ring=None):
+        """What setting the attribute to `value` on row `row_id` of `model` would store."""
+        if value is None:
+            return None
+        return cipher.encrypt(ring or keyring(), self.encode(value),
+                              cipher.associated_data(model.__table__.name, self.name, row_id))
 
     def _remember(self, obj, stored, value):
         """Keep the plaintext of this exact ciphertext object on the instance (not for JSON,

@@ -12,7 +12,7 @@ from sqlalchemy import LargeBinary, func, literal, select, update
 
 from .. import audit
 from ..extensions import db
-from . import blind_index, cipher, keys
+from . import blind_index, check, cipher, keys
 from .fields import REGISTRY, encrypted_attribute
 
 BATCH = 500
@@ -152,6 +152,12 @@ def reindex(batch_size=BATCH, progress=None):
     audit.record(audit.AuditEvent.INDEX_REBUILT, detail={"rows_changed": changed})
     db.session.commit()
     return changed
+
+
+def check_keys():
+    """[KeyProblem] for each key of the ring that does not fit the stored data."""
+    with db.engine.connect() as connection:
+        return check.check_keys(connection, keyring())
 
 
 def add_key():

@@ -1,11 +1,11 @@
 """Learning summary forms: GOV.UK wording and widgets; choices from the model enums."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput
 from wtforms import HiddenField, RadioField, SelectMultipleField, SubmitField
 from wtforms.validators import InputRequired, Optional
 
 from ..actions.forms import GovDateField, RadioInput, text_area, text_field
+from ..forms import FlaskForm
 from ..models.learning import SECTIONS, HoldReason
 
 HTML_HINT = ("Paragraphs, lists, emphasis and links only: write <p>, <ul> or <ol> with <li>, "

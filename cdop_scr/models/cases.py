@@ -14,6 +14,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     SmallInteger,
     String,
@@ -223,6 +224,15 @@ class Case(UUIDPrimaryKey, Timestamps, db.Model):
     __table_args__ = (
         CheckConstraint("category IS NULL OR category BETWEEN 1 AND 10", name="category"),
         CheckConstraint("age_in_days IS NULL OR age_in_days >= 0", name="age_in_days"),
+        # The case list: each filter reads its rows already in list order (days open is
+        # notified_on then case_ref), so a page needs no sort of the whole match.
+        Index("ix_child_death_case_status_notified_on", "status", "notified_on", "case_ref"),
+        Index("ix_child_death_case_year_notified_on", "financial_year_of_death", "notified_on",
+              "case_ref"),
+        Index("ix_child_death_case_expectation_year", "death_expectation",
+              "financial_year_of_death", "notified_on", "case_ref"),
+        # The open-review clock filter: open statuses by month of death.
+        Index("ix_child_death_case_status_month_of_death", "status", "month_of_death"),
     )
 
     case_ref: Mapped[str] = mapped_column(String(20), unique=True)
@@ -361,6 +371,9 @@ class AgencyReportRequest(UUIDPrimaryKey, Timestamps, db.Model):
     """A report asked of one agency about one case: requested, then received or waived."""
 
     __tablename__ = "agency_report_request"
+    # Outstanding and overdue reports: by status, then due date, carrying the case id.
+    __table_args__ = (Index("ix_agency_report_request_status_due_on", "status", "due_on",
+                            "case_id"),)
 
     case_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("child_death_case.id", ondelete="CASCADE"), index=True

@@ -1,6 +1,5 @@
 """Panel forms: meetings, attendance, conflicts, the analysis and its parts, sign-off."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -21,6 +20,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..cases.forms import GovDateField, _text
+from ..forms import FlaskForm
 from ..models.cases import CATEGORIES, Event, Modifiable
 from ..models.panels import GRADE_LABELS, Domain
 

@@ -134,6 +134,8 @@ def record_attendance(meeting_id):
     if form.validate_on_submit():
         services.record_attendance(_actor(), meeting_id, form.attended.data)
         flash("Attendance saved.", "success")
+    else:
+        flash("Attendance was not saved: select only members of this meeting.", "error")
     return redirect(url_for("panels.view_meeting", meeting_id=meeting_id))
 
 

@@ -1,12 +1,11 @@
 """The public notification form: the cases notification form, worded for the notifier."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import FieldList, FormField, HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..cases.forms import CaseDetailsForm, FamilyMemberEntry
-from ..forms import GovDateField, text_area, text_field
+from ..forms import FlaskForm, GovDateField, text_area, text_field
 
 # The fields of the copy the notifier may download, in form order (never notified_on: the
 # service sets it).

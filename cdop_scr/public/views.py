@@ -151,6 +151,7 @@ def link_notification(notification_id):
     notification = services.get_notification(notification_id)
     form = LinkForm()
     if not form.validate_on_submit():
+        flash("Select the case to link this notification to.", "error")
         return redirect(url_for("public.view_notification", notification_id=notification.id))
     try:
         case = services.link_notification(_actor(), notification, _uuid(form.case_id.data))

@@ -39,6 +39,9 @@ def _run(action):
     except UnsafeTable as error:
         raise click.ClickException(f"a table failed the disclosure check; nothing written: "
                                    f"{error}") from error
+    except OSError as error:  # --out names a folder that cannot be made or written
+        raise click.ClickException(f"cannot write to {error.filename}: {error.strerror}") \
+            from error
 
 
 @reports_cli.command("dfe-return")

@@ -218,7 +218,8 @@ def time_to_review_for(date_of_death, review_completed_on):
     return "over_12_months"
 
 
-FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+# ASCII digits only, the whole label (\d would take other scripts' digits, $ a newline).
+FINANCIAL_YEAR = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 def financial_year_of(day):
@@ -229,7 +230,7 @@ def financial_year_of(day):
 
 def financial_year_bounds(label):
     """The first and last day of a financial year label such as `2011-12`."""
-    match = FINANCIAL_YEAR.match(label or "")
+    match = FINANCIAL_YEAR.fullmatch(label or "")
     if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
         raise ValueError(f"{label!r} is not a financial year like 2011-12")
     start = int(match.group(1))

@@ -1,10 +1,10 @@
 """The report choosers: plain GET forms (they change nothing, so carry no CSRF token)."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovSubmitInput
 from wtforms import BooleanField, SelectField, SubmitField
 from wtforms.validators import InputRequired, Optional
 
+from ..forms import FlaskForm
 from . import queries
 
 DIMENSION_CHOICES = [

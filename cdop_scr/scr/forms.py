@@ -1,12 +1,12 @@
 """Review forms: GOV.UK wording, GOV.UK date inputs, choices from the model enums."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovSubmitInput
 from wtforms import HiddenField, RadioField, SelectField, SubmitField
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from ..actions.forms import GovDateField, RadioInput, agency_type_field, text_area, text_field
+from ..forms import FlaskForm
 from ..models.scr import (
     DecisionOutcome,
     DeferralReason,
@@ -61,7 +61,8 @@ class ReviewForm(FlaskForm):
     def validate_child_nhs_number(self, field):
         digits = "".join((field.data or "").split())
         if digits and (len(digits) != 10 or not digits.isdigit()):
-            raise ValueError("Enter the NHS number as 10 digits, like 943 476 5919")
+            # ValidationError, not ValueError: WTForms shows only the former as a field error.
+            raise ValidationError("Enter the NHS number as 10 digits, like 943 476 5919")
 
     def service_fields(self):
         looked_after = {"yes": True, "no": False}.get(self.looked_after.data)

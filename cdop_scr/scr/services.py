@@ -189,7 +189,7 @@ def update_review(actor, review, version, **fields):
     if changed:
         audit.record(AuditEvent.REVIEW_UPDATED, actor=actor, target=review,
                      detail={"fields": changed})
-        db.session.commit()
+        actions.commit_versioned(REVIEW_CONFLICT)
     return review
 
 
@@ -223,7 +223,7 @@ def record_decision(actor, review, version, outcome, decided_on, decided_by, rat
     review.status = rules.STATUS_AFTER_DECISION[outcome].value
     audit.record(AuditEvent.REVIEW_DECISION_RECORDED, actor=actor, target=review,
                  detail={"outcome": outcome.value, "from": old, "to": review.status})
-    db.session.commit()
+    actions.commit_versioned(REVIEW_CONFLICT)
     return review
 
 
@@ -251,7 +251,7 @@ def change_status(actor, review, version, status, on=None, deferral_reason=None,
         setattr(review, rules.DATE_FIELDS[new], on)
     audit.record(AuditEvent.REVIEW_STATUS_CHANGED, actor=actor, target=review,
                  detail={"from": old, "to": new.value})
-    db.session.commit()
+    actions.commit_versioned(REVIEW_CONFLICT)
     return review
 
 

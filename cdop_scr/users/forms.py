@@ -1,10 +1,10 @@
 """Account administration forms."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput, GovTextInput
 from wtforms import HiddenField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Email, InputRequired, Length
 
+from ..forms import FlaskForm
 from ..permissions import Role
 
 

@@ -1,6 +1,7 @@
 """Account administration: create, edit roles, disable and enable, reset password or 2FA."""
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit
 from ..audit import AuditEvent
@@ -59,11 +60,18 @@ def create_user(actor, email, full_name, roles, password=None):
     return user, temporary
 
 
+ACCOUNT_CONFLICT = ("Someone else changed this account while you were editing it. "
+                    "Nothing was saved.")
+
+
 def update_user(actor, user, version, email, full_name, roles):
     """Change a user's details and roles; a role change ends their sessions."""
-    if int(version) != user.version:
-        raise Conflict("Someone else changed this account while you were editing it. "
-                       "Nothing was saved.")
+    try:
+        stale = int(version) != user.version
+    except (TypeError, ValueError):
+        stale = True  # a garbled version (a tampered form) is treated as a stale one
+    if stale:
+        raise Conflict(ACCOUNT_CONFLICT)
     email = normalise_email(email)
     roles = _check_roles(roles)
     _check_email_free(email, user)
@@ -78,7 +86,11 @@ def update_user(actor, user, version, email, full_name, roles):
                      detail={"from": sorted(r.value for r in old_roles),
                              "to": sorted(r.value for r in roles)})
     audit.record(AuditEvent.USER_UPDATED, actor=actor, target=user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError as exc:  # a concurrent save got there first (PostgreSQL)
+        db.session.rollback()
+        raise Conflict(ACCOUNT_CONFLICT) from exc
     return user
 
 

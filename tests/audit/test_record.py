@@ -101,3 +101,20 @@ def test_rows_recorded_together_are_chained_in_the_order_recorded(app, db):
                                        "user_enabled"]
     assert rows[0].prev_mac == "0" * 64
     assert all(b.prev_mac == a.mac for a, b in zip(rows, rows[1:]))
+
+
+def test_rows_recorded_in_bulk_follow_the_rows_before_them_and_verify(app, db):
+    targets = [uuid.uuid4() for _ in range(3)]
+    audit.record(AuditEvent.USER_CREATED)  # still pending: it must come first in the chain
+    items = [(target, {"source": "import", "n": n}) for n, target in enumerate(targets)]
+    assert audit.record_many(AuditEvent.CASE_CREATED, "child_death_case", items) == 3
+    audit.record(AuditEvent.USER_ENABLED)
+    db.session.commit()
+    rows = audit_events()
+    assert [r.event for r in rows] == ["user_created", "case_created", "case_created",
+                                       "case_created", "user_enabled"]
+    assert [r.target_id for r in rows[1:4]] == [str(t) for t in targets]
+    assert [r.detail_dict["n"] for r in rows[1:4]] == [0, 1, 2]
+    assert all(b.prev_mac == a.mac for a, b in zip(rows, rows[1:]))
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output

@@ -255,3 +255,25 @@ def test_the_demo_dataset_has_every_status_and_five_years_and_loads_once(app, db
     total = sum(statuses.values())
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     assert db.session.scalar(select(func.count()).select_from(Case)) == total
+
+
+def test_an_imported_case_is_stored_as_the_services_would_store_it(app, db):
+    from cdop_scr.cases import services
+
+    text = csv_text(row(1, review_completed_on="2024-01-15", category="6",
+                        modifiable="not_modifiable", event="life_limiting"))
+    assert importer.import_cases(None, text).ok
+    case = db.session.scalar(select(Case))
+    # What apply_details and the review outcome derive, and a version the edit forms accept.
+    assert (case.age_in_days, case.age_band, case.financial_year_of_death, case.month_of_death,
+            case.ethnicity_group, case.time_to_review, case.version) == (
+        3925, "10_14_years", "2022-23", date(2023, 2, 1), "white", "6_to_12_months", 1)
+    assert (case.forename, case.surname, case.date_of_birth, case.date_of_death,
+            case.postcode, case.school) == ("Imported1", "Childname1", date(2012, 5, 6),
+                                            date(2023, 2, 3), "CT1 1AA", "Example School")
+    # The blind indexes find it, as they find a case recorded through the form.
+    assert [c.case_ref for c, *_ in services.search_cases(None, nhs_number=case.nhs_number)] == [
+        case.case_ref]
+    assert [c.case_ref for c, *_ in services.search_cases(
+        None, surname="CHILDNAME1", date_of_birth=date(2012, 5, 6))] == [case.case_ref]
+    assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0

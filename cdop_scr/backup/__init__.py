@@ -1,0 +1,1 @@
+"""Backup and restore of the database (ciphertext only; keys are kept apart)."""
