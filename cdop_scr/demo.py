@@ -69,6 +69,9 @@ DEMO_ANALYSES = [
 ]
 
 
+DEMO_PANEL_CASES = 4  # two signed off at the past meeting, two on the upcoming agenda
+
+
 def load_demo_panels():
     """Two panel meetings, unless any exists: one past with signed-off reviews, one upcoming
     with an agenda (and a draft analysis), from the cases that are ready for panel."""
@@ -85,11 +88,19 @@ def load_demo_panels():
              for email, _, _ in DEMO_USERS}
     coordinator, chair = users["coordinator@demo.example"], users["chair@demo.example"]
     members = [users["member@demo.example"], users["member2@demo.example"]]
-    ready = db.session.scalars(select(Case).where(Case.status == CaseStatus.READY_FOR_PANEL)
-                               .order_by(Case.case_ref)).all()
-    if not (coordinator and chair and all(members)) or len(ready) < 2:
-        return False
-    past_cases, upcoming_cases = ready[:2], ready[2:4] or ready[:0]
+    if not (coordinator and chair and all(members)):
+        raise RuntimeError("The demo panel meetings need the demo users: load them first")
+
+    def ready_cases():
+        return db.session.scalars(select(Case).where(Case.status == CaseStatus.READY_FOR_PANEL)
+                                  .order_by(Case.case_ref)).all()
+
+    # Two cases for each meeting: the demo makes fictional ones when too few are ready, so the
+    # upcoming meeting never has an empty agenda.
+    for n in range(len(ready_cases()), DEMO_PANEL_CASES):
+        _demo_ready_case(coordinator, n)
+    ready = ready_cases()
+    past_cases, upcoming_cases = ready[:2], ready[2:DEMO_PANEL_CASES]
     held_on = today() - timedelta(days=14)
 
     past = panels.create_meeting(coordinator, held_on, chair.id, [m.id for m in members],
@@ -113,10 +124,38 @@ def load_demo_panels():
 
     upcoming = panels.create_meeting(coordinator, today() + timedelta(days=21), chair.id,
                                      [m.id for m in members], [c.id for c in upcoming_cases])
-    if upcoming_cases:
-        panels.save_analysis(members[1], upcoming.id, upcoming_cases[0].id, 0,
-                             learning_points="Draft: the panel to consider agency reports.")
+    panels.save_analysis(members[1], upcoming.id, upcoming_cases[0].id, 0,
+                         learning_points="Draft: the panel to consider agency reports.")
     return True
+
+
+def _demo_ready_case(coordinator, n):
+    """A fictional case ready for panel, made through the case services as the coordinator
+    would make it (a notification, one agency report received)."""
+    from datetime import timedelta
+
+    from .cases import services as cases
+    from .cases.clocks import today
+
+    died = today() - timedelta(days=90 + 7 * n)
+    case = cases.notify_death(coordinator, {
+        "forename": "Robin", "surname": f"Agenda{n + 1}-Demo", "other_names": [],
+        "date_of_birth": died - timedelta(days=200), "sex": "not_known", "ethnicity": "Z",
+        "nhs_number": None, "nhs_number_unavailable_reason": "Fictional demonstration record",
+        "address": "1 Example Street, Demotown", "postcode": "CT1 2AB",
+        "local_authority": "Demoshire County Council", "resident": True,
+        "gp_practice": "Fictional Lane Surgery", "school": None,
+        "date_of_death": died, "time_of_death": "09:20", "place_type": "hospital",
+        "place_of_death_name": "Demo General Hospital", "death_expectation": "unexpected",
+        "circumstances": "Fictional demonstration record: no real child is described.",
+        "notifier_name": "Pat Demo", "notifier_role": "Paediatrician",
+        "notifier_agency": "Demo NHS Foundation Trust", "notifier_contact": "01632 960 000",
+        "notified_on": died + timedelta(days=1)}, confirmed_new=True)
+    report = cases.request_agency_report(coordinator, case, "gp", "Jo Example", None, today())
+    cases.record_agency_report(coordinator, case, report, today(), "Fictional demo summary: "
+                               "the GP knew the family and had no concerns.", {})
+    cases.change_status(coordinator, case, case.version, "ready_for_panel")
+    return case
 
 
 def load_demo_learning():

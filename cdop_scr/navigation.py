@@ -13,9 +13,12 @@ SECTIONS = [
     ("Case reviews", "scr.list_reviews", Permission.MANAGE_SCR),
     ("Reports", "reporting.index", Permission.VIEW_REPORTS),
     ("Learning", "learning.library", Permission.DRAFT_LEARNING),
+    ("Break-glass alerts", "panels.list_break_glass_alerts", Permission.VIEW_BREAK_GLASS_ALERTS),
     ("Users", "users.list_users", Permission.MANAGE_USERS),
     ("Audit", "audit.list_events", Permission.VIEW_AUDIT),
 ]
+# Sections that are one page of a blueprint another section names: active on that page only.
+SINGLE_PAGES = {"panels.list_break_glass_alerts"}
 
 
 def navigation_items():
@@ -26,10 +29,10 @@ def navigation_items():
         if endpoint not in current_app.view_functions or not current_user.can(permission):
             continue
         blueprint = endpoint.split(".")[0]
-        if blueprint == "main":
+        if blueprint == "main" or endpoint in SINGLE_PAGES:
             active = request.endpoint == endpoint
         else:
-            active = request.blueprint == blueprint
+            active = request.blueprint == blueprint and request.endpoint not in SINGLE_PAGES
         current = request.endpoint == endpoint  # aria-current="page" on the page itself
         items.append({"text": label, "href": url_for(endpoint), "active": active,
                       "current": current})

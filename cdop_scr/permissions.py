@@ -37,6 +37,7 @@ class Permission(enum.StrEnum):
     EDIT_CASES = "edit_cases"
     VIEW_IDENTIFIERS = "view_identifiers"
     BREAK_GLASS = "break_glass"
+    VIEW_BREAK_GLASS_ALERTS = "view_break_glass_alerts"
     RUN_PANEL_MEETINGS = "run_panel_meetings"
     VIEW_PANEL_CASES = "view_panel_cases"
     RECORD_ANALYSIS = "record_analysis"
@@ -56,6 +57,8 @@ POLICY = {
     Permission.EDIT_CASES: {Role.COORDINATOR},
     Permission.VIEW_IDENTIFIERS: {Role.COORDINATOR},
     Permission.BREAK_GLASS: {Role.PANEL_CHAIR, Role.PANEL_MEMBER, Role.BOARD_MANAGER},
+    # Who opened which case's record and why: case content, so not the administrator's.
+    Permission.VIEW_BREAK_GLASS_ALERTS: {Role.COORDINATOR, Role.BOARD_MANAGER},
     Permission.RUN_PANEL_MEETINGS: {Role.COORDINATOR, Role.PANEL_CHAIR},
     Permission.VIEW_PANEL_CASES: {Role.COORDINATOR, Role.PANEL_CHAIR, Role.PANEL_MEMBER},
     Permission.RECORD_ANALYSIS: {Role.COORDINATOR, Role.PANEL_CHAIR, Role.PANEL_MEMBER},
@@ -87,24 +90,27 @@ def requires(permission):
         raise TypeError("requires() takes a Permission")
 
     def decorator(view):
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            return view(*args, **kwargs)
-
-        wrapper.access = permission
-        return wrapper
+        return _declare(view, permission)
 
     return decorator
 
 
 def public(view):
     """Declare an endpoint open to everyone, signed in or not."""
+    return _declare(view, PUBLIC)
+
+
+def _declare(view, access):
+    """Wrap the view with its one access rule; a second rule on the same view is a TypeError."""
+    if access_of(view) is not None:
+        raise TypeError(f"{getattr(view, '__name__', view)!s} already declares "
+                        f"{access_of(view)!s}: a view takes exactly one of @requires or @public")
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         return view(*args, **kwargs)
 
-    wrapper.access = PUBLIC
+    wrapper.access = access
     return wrapper
 
 

@@ -1,8 +1,11 @@
 """Document uploads: PDF, DOCX or ODT only, recognised by content, never by name or header.
 
 A PDF starts with `%PDF-` and ends with `%%EOF`; DOCX and ODT are ZIP containers, told apart by
-their own structure: a DOCX holds `[Content_Types].xml` and `word/document.xml`; an ODT holds a
-`mimetype` entry that says `application/vnd.oasis.opendocument.text`. Anything else is refused.
+their own structure: a DOCX holds `word/document.xml`, which its `[Content_Types].xml` declares
+as a plain Word document (a DOCM, DOTX or DOTM declares another type); an ODT holds a `mimetype`
+entry that says `application/vnd.oasis.opendocument.text`. A container with macros in it (a
+`vbaProject.bin`, a macro-enabled content type, an ODT's `Basic/` or `Scripts/` folder) is
+refused whatever its name, and so is anything else.
 """
 
 import io
@@ -20,6 +23,12 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
 ALLOWED = "a PDF, DOCX or ODT"
+DOCX_MAIN = DOCX + ".main+xml"  # the content type of word/document.xml in a plain DOCX
+MAX_CONTENT_TYPES_BYTES = 256 * 1024
+# Parsed with a pattern, not an XML parser: no entity expansion, and a DTD is refused outright.
+_OVERRIDE = re.compile(rb"<(?:[\w.-]+:)?Override\b([^>]*)>")
+_ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+ODT_MACRO_FOLDERS = ("basic/", "scripts/")
 
 
 class UploadRefused(ValidationError):
@@ -56,14 +65,36 @@ def sniff(data):
             names = set(archive.namelist())
             if "mimetype" in names:
                 info = archive.getinfo("mimetype")
-                if info.file_size <= 100 and archive.read(info).strip() == ODT.encode():
+                if (info.file_size <= 100 and archive.read(info).strip() == ODT.encode()
+                        and not any(n.lower().startswith(ODT_MACRO_FOLDERS) for n in names)):
                     return ODT
                 return None
-            if "[Content_Types].xml" in names and "word/document.xml" in names:
+            if ("[Content_Types].xml" in names and "word/document.xml" in names
+                    and _plain_docx(archive, names)):
                 return DOCX
     except (zipfile.BadZipFile, OSError, ValueError):
         return None
     return None
+
+
+def _plain_docx(archive, names):
+    """A Word document without macros: word/document.xml declared as the DOCX main part."""
+    if any(n.lower().rsplit("/", 1)[-1] == "vbaproject.bin" for n in names):
+        return False
+    info = archive.getinfo("[Content_Types].xml")
+    if info.file_size > MAX_CONTENT_TYPES_BYTES:
+        return False
+    types = archive.read(info)
+    lowered = types.lower()
+    if b"<!doctype" in lowered or b"macroenabled" in lowered or b"vbaproject" in lowered:
+        return False
+    declared = {}
+    for override in _OVERRIDE.finditer(types):
+        attributes = {m[1]: m[2] if m[2] is not None else m[3]
+                      for m in _ATTRIBUTE.finditer(override[1])}
+        part = attributes.get(b"PartName", b"").lower()
+        declared[part] = attributes.get(b"ContentType", b"").strip()
+    return declared.get(b"/word/document.xml") == DOCX_MAIN.encode()
 
 
 def clean_filename(name):

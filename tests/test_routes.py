@@ -9,7 +9,19 @@ import uuid
 import pytest
 from werkzeug.routing import UUIDConverter
 
-from cdop_scr.permissions import POLICY, PUBLIC, Permission, Role, access_of, requires
+from cdop_scr.permissions import POLICY, PUBLIC, Permission, Role, access_of, public, requires
+
+from .reliability import test_malformed_input as malformed
+from .reliability.test_authz_matrix import (
+    ANONYMOUS,
+    NOT_OBJECTS,
+    STAND_IN,
+    TARGETS,
+    Prober,
+    expected_and_ok,
+    id_routes,
+)
+from .reliability.test_authz_matrix import World as AuthzWorld
 
 PROBE_METHODS = ("GET", "POST")
 
@@ -80,14 +92,58 @@ def test_the_public_endpoints_are_only_the_sign_in_steps_and_static_pages(app):
     ]
 
 
-def test_no_get_route_is_declared_to_change_state(app):
-    # State-changing endpoints are POST-only; these names would betray a GET that changes state.
-    verbs = ("disable", "enable", "delete", "reset", "sign_out", "approve", "publish", "sign_off")
-    offenders = [
-        rule.endpoint for rule in app.url_map.iter_rules()
-        if "GET" in rule.methods and any(v in rule.endpoint for v in verbs)
-    ]
-    assert offenders == []
+def get_requests(app, world):
+    """(endpoint, access, who, url) for every GET rule: its record's owner for an id route,
+    otherwise each role the policy lets in (everyone, signed in or not, for a public page)."""
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
+        access = access_of(app.view_functions[rule.endpoint])
+        if "GET" not in rule.methods or access is None:
+            continue  # undeclared endpoints fail test_every_endpoint_declares_its_access
+        if rule.endpoint in TARGETS:
+            target = TARGETS[rule.endpoint](world)
+            yield rule.endpoint, access, target.owner, target.url
+            continue
+        url = url_for_rule(rule)
+        if access == PUBLIC:
+            people = [ANONYMOUS, *STAND_IN.values()]
+        else:
+            people = [STAND_IN[role.value] for role in Role if role in POLICY[access]]
+        for who in people:
+            yield rule.endpoint, access, who, url
+
+
+def test_no_get_request_changes_what_is_stored(app, monkeypatch):
+    """Every GET of the running app, on real records, as someone allowed to use it: the
+    database is the same afterwards, apart from the audit trail of viewing and the session's
+    last-seen time (what malformed.fingerprint leaves out), and one more piece of session
+    bookkeeping: opening an agency report link starts its contact's short session and notes
+    when (the link's last_opened_at and updated_at, audited as agency_link_opened)."""
+    monkeypatch.setitem(malformed.BOOKKEEPING_COLUMNS, "agency_report_link",
+                        {"last_opened_at", "updated_at"})
+    monkeypatch.setattr(malformed, "REFUSAL_AND_VIEW_EVENTS",
+                        malformed.REFUSAL_AND_VIEW_EVENTS | {"agency_link_opened"})
+    fingerprint = malformed.fingerprint
+    world = AuthzWorld()
+    prober = Prober(app, world)
+    problems = [f"GET {rule.rule} ({rule.endpoint}) has no record to request in TARGETS"
+                for rule in id_routes(app) if "GET" in rule.methods
+                and rule.endpoint not in TARGETS and rule.endpoint not in NOT_OBJECTS]
+    checked = 0
+    for endpoint, access, who, url in get_requests(app, world):
+        browser = prober.browser(who)  # signs in first: the new session is not the GET's doing
+        before = fingerprint()
+        response = browser.get(url)
+        user = world.users.get(who)
+        principal = user.roles[0].value if user is not None else ANONYMOUS
+        expected, ok = expected_and_ok(access, principal, response)
+        if not ok:
+            problems.append(f"GET {url} ({endpoint}) as {who}: expected {expected}, "
+                            f"got {response.status_code}")
+        if fingerprint() != before:
+            problems.append(f"GET {url} ({endpoint}) as {who} changed the database")
+        checked += 1
+    assert checked >= len([r for r in app.url_map.iter_rules() if "GET" in r.methods])
+    assert not problems, "\n".join(problems)
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_from_every_protected_route(app, client):
@@ -111,10 +167,10 @@ def test_each_role_gets_exactly_what_the_policy_table_allows(app, client, login_
             continue
         login_as(role)  # fresh user each time: a POST such as sign-out must not leak across
         response = client.open(url_for_rule(rule), method=method)
+        # An allowed role is never sent to sign in nor refused: the matrix's own rule.
+        ok = expected_and_ok(access, role.value, response)[1]
         if access in allowed:
-            ok = response.status_code in (200, 302, 400, 404) and response.status_code != 403
-        else:
-            ok = response.status_code == 403
+            ok = ok and response.status_code in (200, 302, 400, 404)
         if not ok:
             failures += 1
             print("MISMATCH", role, rule.endpoint, method, response.status_code)
@@ -137,3 +193,27 @@ def test_the_policy_gives_admin_no_case_content(app):
 def test_requires_refuses_anything_but_a_permission():
     with pytest.raises(TypeError):
         requires("manage_users")
+
+
+def test_a_view_cannot_carry_two_access_rules():
+    def view():
+        return "page"
+
+    with pytest.raises(TypeError, match="exactly one"):
+        requires(Permission.MANAGE_USERS)(public(view))
+    with pytest.raises(TypeError, match="exactly one"):
+        public(requires(Permission.MANAGE_USERS)(view))
+    with pytest.raises(TypeError, match="exactly one"):
+        requires(Permission.EDIT_CASES)(requires(Permission.VIEW_AUDIT)(view))
+
+
+def test_stacked_decorators_fail_when_the_module_is_imported():
+    source = (
+        "from cdop_scr.permissions import Permission, public, requires\n"
+        "@requires(Permission.MANAGE_USERS)\n"
+        "@public\n"
+        "def both():\n"
+        "    return 'page'\n"
+    )
+    with pytest.raises(TypeError, match="both already declares public"):
+        exec(compile(source, "stacked_views.py", "exec"), {})

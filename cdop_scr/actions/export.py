@@ -1,6 +1,7 @@
 """The action-plan tracker as CSV and XLSX: plain data in, bytes out.
 
-Rows name a plan by its source reference (e.g. SCR-2026-001), never by the child. Text that a
+Rows name a plan by its source (a serious case review or a CDOP panel's case) and its reference
+(e.g. SCR-2026-001 or CDR-2026-0042), never by the child. Text that a
 spreadsheet would run as a formula stays text: an apostrophe in CSV, a string cell in XLSX.
 """
 
@@ -12,8 +13,10 @@ from datetime import date
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ..models.actions import SourceType
+
 COLUMNS = (
-    "Review reference", "Recommendation", "Action", "What the agency will do", "Agency",
+    "Source", "Reference", "Recommendation", "Action", "What the agency will do", "Agency",
     "Agency type", "Owner", "Due date", "Status", "Overdue", "Days overdue",
     "Evidence entries", "Completed on",
 )
@@ -21,6 +24,7 @@ COLUMNS = (
 
 @dataclass(frozen=True)
 class TrackerRow:
+    source: str
     reference: str
     recommendation: int
     action: str
@@ -36,16 +40,18 @@ class TrackerRow:
     completed_on: date | None
 
     def values(self):
-        return (self.reference, self.recommendation, self.action, self.description, self.agency,
-                self.agency_type, self.owner, self.due_on, self.status,
-                "Yes" if self.overdue else "No", self.days_overdue, self.evidence_entries,
-                self.completed_on)
+        return (self.source, self.reference, self.recommendation, self.action,
+                self.description, self.agency, self.agency_type, self.owner, self.due_on,
+                self.status, "Yes" if self.overdue else "No", self.days_overdue,
+                self.evidence_entries, self.completed_on)
 
 
 def row_for(action, on):
     days = action.days_overdue(on)
+    plan = action.recommendation.plan
     return TrackerRow(
-        reference=action.recommendation.plan.source_reference,
+        source=SourceType.label_of(plan.source_type, plan.source_type),
+        reference=plan.source_reference,
         recommendation=action.recommendation.number,
         action=action.label,
         description=action.description,
@@ -95,8 +101,8 @@ def to_xlsx(rows, title="Action plan tracker"):
             elif cell.data_type == "f":
                 cell.data_type = "s"  # text that looks like a formula stays text
     sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHIJKLM", (18, 15, 9, 50, 30, 24, 24, 12, 20, 9, 13, 16, 13),
-                             strict=True):
+    widths = (20, 18, 15, 9, 50, 30, 24, 24, 12, 20, 9, 13, 16, 13)
+    for column, width in zip("ABCDEFGHIJKLMN", widths, strict=True):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()
     book.save(out)

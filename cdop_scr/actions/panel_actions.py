@@ -7,6 +7,7 @@ case by its reference only; the recommendation text was written pseudonymised by
 """
 
 from flask import Blueprint, current_app, render_template, url_for
+from flask_login import current_user
 
 from ..errors import NotFound
 from ..extensions import db
@@ -52,6 +53,6 @@ PlanPages(CasePlans()).register(bp, Permission.MANAGE_SCR)
 @requires(Permission.MANAGE_SCR)
 def list_actions():
     """Every action from every panel's recommendations, by case, with what is overdue."""
-    rows = actions.tracker_actions(SOURCE)
+    rows = actions.view_tracker(current_user._get_current_object(), SOURCE)
     return render_template("actions/panel-actions.html", rows=rows, today=today(),
                            escalation_days=current_app.config["ESCALATION_OVERDUE_DAYS"])

@@ -36,12 +36,19 @@ def check_move(action, new):
     )
 
 
-def check_can_complete(action):
-    """An action is not complete without evidence (the board's own finding: "fully evidenced")."""
-    if not action.evidence:
+def check_can_decide(action, new):
+    """Accepting evidence (completed) or not (not accepted) needs evidence awaiting a decision."""
+    if ActionStatus(action.status) is S.COMPLETED:
+        check_move(action, new)  # says the action is completed
+    if new is S.COMPLETED and not action.evidence:
         raise ValidationError(
             f"Action {action.label} cannot be completed without at least one evidence entry"
         )
     if not action.pending_evidence:
         raise ValidationError(f"Action {action.label} has no evidence awaiting a decision")
-    check_move(action, S.COMPLETED)
+    check_move(action, new)
+
+
+def check_can_complete(action):
+    """An action is not complete without evidence (the board's own finding: "fully evidenced")."""
+    check_can_decide(action, S.COMPLETED)

@@ -223,9 +223,7 @@ def reject_evidence(actor, action, version, reason, on=None):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Enter why the evidence is not accepted")
-    if not action.pending_evidence:
-        raise ValidationError(f"Action {action.label} has no evidence awaiting a decision")
-    rules.check_move(action, ActionStatus.NOT_ACCEPTED)
+    rules.check_can_decide(action, ActionStatus.NOT_ACCEPTED)
     on = on or today()
     for evidence in action.pending_evidence:
         evidence.outcome = EvidenceOutcome.NOT_ACCEPTED.value
@@ -338,7 +336,17 @@ def tracker_actions(source_type):
     return db.session.scalars(query).all()
 
 
-def record_export(actor, source_type, fmt, count):
+def view_tracker(actor, source_type):
+    """The actions of every plan of this source type for a page showing what each is: one
+    audit row for the page."""
+    rows = tracker_actions(source_type)
+    audit.record(AuditEvent.ACTION_TRACKER_VIEWED, actor=actor,
+                 detail={"source_type": source_type, "rows": len(rows)})
+    db.session.commit()
+    return rows
+
+
+def record_export(actor, source_types, fmt, count):
     audit.record(AuditEvent.ACTION_TRACKER_EXPORTED, actor=actor,
-                 detail={"source_type": source_type, "format": fmt, "rows": count})
+                 detail={"source_types": list(source_types), "format": fmt, "rows": count})
     db.session.commit()

@@ -200,6 +200,15 @@ def child_for(link):
             "date_of_death": case.date_of_death}
 
 
+def view_report_form(link):
+    """The child, for the form page that shows them: each showing audited."""
+    child = child_for(link)
+    audit.record(AuditEvent.AGENCY_LINK_FORM_VIEWED, target=link.request,
+                 detail={"link": str(link.id)})
+    db.session.commit()
+    return child
+
+
 def save_draft(link, draft):
     link.draft = draft
     audit.record(AuditEvent.AGENCY_LINK_DRAFT_SAVED, target=link.request,

@@ -62,7 +62,7 @@ def edit_report():
                   "your e-mail until it expires.", "success")
             return redirect(url_for("agency_links.edit_report"))
     return render_template("agency_links/edit-report.html", form=form, link=link,
-                           report=link.request, child=services.child_for(link),
+                           report=link.request, child=services.view_report_form(link),
                            key_facts=KEY_FACTS)
 
 

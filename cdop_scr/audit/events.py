@@ -71,6 +71,7 @@ class AuditEvent(enum.StrEnum):
     DOCUMENT_DOWNLOADED = "document_downloaded"
     ACTION_PLAN_VIEWED = "action_plan_viewed"
     ACTION_TRACKER_EXPORTED = "action_tracker_exported"
+    ACTION_TRACKER_VIEWED = "action_tracker_viewed"
     RECOMMENDATION_ADDED = "recommendation_added"
     ACTION_ADDED = "action_added"
     ACTION_UPDATED = "action_updated"
@@ -109,6 +110,7 @@ class AuditEvent(enum.StrEnum):
     AGENCY_LINK_SENT = "agency_link_sent"
     AGENCY_LINK_REVOKED = "agency_link_revoked"
     AGENCY_LINK_OPENED = "agency_link_opened"
+    AGENCY_LINK_FORM_VIEWED = "agency_link_form_viewed"
     AGENCY_LINK_REFUSED = "agency_link_refused"
     AGENCY_LINK_DRAFT_SAVED = "agency_link_draft_saved"
     AGENCY_LINK_SUBMITTED = "agency_link_submitted"
@@ -186,6 +188,7 @@ LABELS = {
     AuditEvent.AGENCY_LINK_SENT: "Secure agency report link sent",
     AuditEvent.AGENCY_LINK_REVOKED: "Secure agency report link revoked",
     AuditEvent.AGENCY_LINK_OPENED: "Secure agency report link opened",
+    AuditEvent.AGENCY_LINK_FORM_VIEWED: "Agency report form viewed through a secure link",
     AuditEvent.AGENCY_LINK_REFUSED: "Secure agency report link refused",
     AuditEvent.AGENCY_LINK_DRAFT_SAVED: "Agency report draft saved through a secure link",
     AuditEvent.AGENCY_LINK_SUBMITTED: "Agency report submitted through a secure link",
@@ -203,6 +206,7 @@ LABELS = {
     AuditEvent.DOCUMENT_DOWNLOADED: "Document downloaded",
     AuditEvent.ACTION_PLAN_VIEWED: "Action plan viewed",
     AuditEvent.ACTION_TRACKER_EXPORTED: "Action plan tracker exported",
+    AuditEvent.ACTION_TRACKER_VIEWED: "Action tracker viewed",
     AuditEvent.RECOMMENDATION_ADDED: "Recommendation added",
     AuditEvent.ACTION_ADDED: "Action added",
     AuditEvent.ACTION_UPDATED: "Action updated",
@@ -226,6 +230,16 @@ LABELS = {
     AuditEvent.LEARNING_LIBRARY_VIEWED: "Learning library viewed",
     AuditEvent.LEARNING_SUMMARIES_EXPORTED: "Learning summaries exported",
     AuditEvent.LEARNING_REDACTION_PREVIEWED: "Case narrative redaction previewed",
+}
+
+
+# Reasons people type are narrative: they are kept encrypted in their source row, never in the
+# audit log (whose rows cannot be re-encrypted). The row's detail names the source row instead:
+# event -> (detail key holding the row id, table, encrypted attribute holding the reason).
+REASON_SOURCES = {
+    AuditEvent.BREAK_GLASS_GRANTED: ("grant", "break_glass_grant", "reason"),
+    AuditEvent.OUTCOME_OVERRIDDEN: ("analysis", "panel_analysis", "override_reason"),
+    AuditEvent.REVIEW_REOPENED: ("sign_off", "panel_review_sign_off", "reopen_reason"),
 }
 
 

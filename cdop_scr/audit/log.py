@@ -15,10 +15,11 @@ from ..extensions import db
 from ..models.audit import AuditRecord
 from ..models.base import utcnow
 from .chain import audit_key, compute_mac, head, lock_chain, mark_order
-from .events import AuditEvent, Outcome
+from .events import REASON_SOURCES, AuditEvent, Outcome
 
 MAX_REASON = 200
-MAX_DETAIL = 2000
+# Detail is codes and ids, not data: a panel pack's row names every case on the agenda.
+MAX_DETAIL = 20000
 # A run of ten digits looks like an NHS number: a reason must never carry one.
 _NHS_NUMBER_LIKE = re.compile(r"\d(?:[\s-]?\d){9}")
 
@@ -58,9 +59,16 @@ def _target_type(value):
     return value
 
 
-def _reason(value):
+def _reason(event, value):
+    """A reason the system states (a refusal message), never text a person typed: the log is
+    append-only, so it could never be re-encrypted. Typed reasons stay encrypted in their
+    source row, which the row's detail names (REASON_SOURCES)."""
     if value is None:
         return None
+    if event in REASON_SOURCES:
+        key, table, _ = REASON_SOURCES[event]
+        raise ValueError(f"the reason for {event.value} is kept encrypted in {table}: "
+                         f"put its id in the detail as {key!r}")
     value = " ".join(str(value).split())
     if len(value) > MAX_REASON:
         raise ValueError(f"an audit reason is at most {MAX_REASON} characters")
@@ -74,7 +82,7 @@ def _detail(value):
         return None
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
     if len(text) > MAX_DETAIL:
-        raise ValueError("audit detail is for a few codes, not data")
+        raise ValueError("audit detail is for codes and ids, not data")
     return text
 
 
@@ -106,7 +114,7 @@ def record(event, actor=None, target=None, target_type=None, target_id=None,
         target_type=_target_type(target_type),
         target_id=_target_id(target_id),
         outcome=Outcome(outcome).value,
-        reason=_reason(reason),
+        reason=_reason(event, reason),
         detail=_detail(detail),
         session_hash=session_hash,
         client_address=address,

@@ -36,4 +36,5 @@ def list_events():
 def record_access(target_type, target_id):
     accesses = services.view_record_accesses(current_user, target_type, target_id)
     return render_template("audit/record-access.html", accesses=accesses,
-                           target_type=target_type, target_id=target_id)
+                           target_type=target_type, target_id=target_id,
+                           record_label=services.target_label(target_type))

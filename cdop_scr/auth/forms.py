@@ -31,6 +31,10 @@ class CodeForm(FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
+class StartEnrolForm(FlaskForm):
+    start = SubmitField("Set up two-factor sign-in", widget=GovSubmitInput())
+
+
 class EnrolForm(FlaskForm):
     code = StringField(
         "Code from your authenticator app",

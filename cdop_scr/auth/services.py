@@ -9,7 +9,7 @@ from datetime import timedelta
 import pyotp
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from .. import audit
@@ -34,7 +34,7 @@ class SignInRefused(Exception):
 
 
 BAD_CREDENTIALS = "Enter a correct email address and password"
-THROTTLED = "Too many failed attempts to sign in. Wait 5 minutes, then try again"
+THROTTLED = "Too many failed attempts to sign in. Wait {wait}, then try again"
 
 
 def normalise_email(email):
@@ -129,19 +129,40 @@ def sign_out(user):
 # Throttling ------------------------------------------------------------------------------------
 
 def _is_throttled(account_key, address):
+    """True while an account or an address is backed off.
+
+    The back-off starts with the failure that makes SIGN_IN_MAX_FAILURES within the window
+    and lasts the window's length from the latest such failure: refused attempts are not
+    failures, so waiting it out always works. Read from the database: it holds across workers.
+    """
     config = current_app.config
-    since = utcnow() - timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"])
+    window = timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"])
+    now = utcnow()
+    rows = db.session.execute(
+        select(SignInAttempt.at, SignInAttempt.account_key == account_key,
+               SignInAttempt.address == address)
+        .where(SignInAttempt.at >= now - 2 * window,
+               or_(SignInAttempt.account_key == account_key, SignInAttempt.address == address))
+    ).all()
+    by_account = [at for at, account, _ in rows if account]
+    by_address = [at for at, _, from_address in rows if from_address]
     limit = config["SIGN_IN_MAX_FAILURES"]
-    counts = db.session.execute(
-        select(
-            func.count().filter(SignInAttempt.account_key == account_key),
-            func.count().filter(SignInAttempt.address == address),
-        ).where(
-            SignInAttempt.at >= since,
-            or_(SignInAttempt.account_key == account_key, SignInAttempt.address == address),
-        )
-    ).one()
-    return counts[0] >= limit or counts[1] >= limit
+    return _backed_off(by_account, now, limit, window) or \
+        _backed_off(by_address, now, limit, window)
+
+
+def _backed_off(times, now, limit, window):
+    """Whether a failure in the last `window` closed a run of `limit` failures within `window`."""
+    times = sorted(times)
+    return any(
+        now - times[last] < window and times[last] - times[last - limit + 1] <= window
+        for last in range(limit - 1, len(times))
+    )
+
+
+def throttled_message():
+    minutes = current_app.config["SIGN_IN_WINDOW_MINUTES"]
+    return THROTTLED.format(wait=f"{minutes} minute" + ("" if minutes == 1 else "s"))
 
 
 def _record_failure(account_key, address, user=None, event=AuditEvent.SIGN_IN_FAILED):
@@ -158,7 +179,7 @@ def check_password_step(email, password):
     if _is_throttled(account_key, address):
         audit.record(AuditEvent.SIGN_IN_THROTTLED, outcome="refused")
         db.session.commit()
-        raise SignInRefused(THROTTLED, throttled=True)
+        raise SignInRefused(throttled_message(), throttled=True)
     user = db.session.scalar(select(User).filter_by(email=normalise_email(email)))
     if user is None:
         passwords.burn_time(password)
@@ -215,7 +236,7 @@ def verify_step(user, code):
     """Second step: a TOTP code (each accepted once) or an unused recovery code."""
     account_key, address = _account_key(user.email), client_address()
     if _is_throttled(account_key, address):
-        raise SignInRefused(THROTTLED, throttled=True)
+        raise SignInRefused(throttled_message(), throttled=True)
     if _accept_totp(user, code):
         _start(user)
         return
@@ -256,14 +277,24 @@ def _accept_recovery_code(user, code):
 
 # Two-factor enrolment --------------------------------------------------------------------------
 
-def enrolment_secret(user):
-    """The secret being enrolled: kept (encrypted) on the user until a code confirms it."""
+def start_enrolment(user):
+    """Issue the secret to enrol, kept (encrypted) on the user until a code confirms it.
+
+    Asking again before confirming keeps the secret already issued (a double click, say).
+    """
     if user.totp_enabled:
         raise ValidationError("Two-factor sign-in is already set up")
     if not user.totp_secret:
         user.totp_secret = pyotp.random_base32()
+        audit.record(AuditEvent.USER_UPDATED, actor=user, target=user,
+                     detail={"change": "two_factor_key_issued"})
         db.session.commit()
     return user.totp_secret
+
+
+def pending_secret(user):
+    """The secret issued for enrolment and not yet confirmed, or None (reading only)."""
+    return None if user.totp_enabled else user.totp_secret
 
 
 def provisioning_uri(user, secret):

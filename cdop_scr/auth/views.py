@@ -12,7 +12,7 @@ from flask_login import current_user
 from ..errors import ValidationError
 from ..permissions import Permission, public, requires
 from . import bp, services
-from .forms import ChangePasswordForm, CodeForm, EnrolForm, SignInForm
+from .forms import ChangePasswordForm, CodeForm, EnrolForm, SignInForm, StartEnrolForm
 
 
 def _safe_next(target):
@@ -101,7 +101,11 @@ def _qr_data_uri(uri):
 @bp.route("/sign-in/set-up-two-factor", methods=["GET", "POST"])
 @public
 def two_factor_enrol():
-    """Enrolment as a sign-in step (pending user) or from the account page (signed in)."""
+    """Enrolment as a sign-in step (pending user) or from the account page (signed in).
+
+    GET only shows: a button that issues the secret (POST), then the QR code and key of the
+    issued secret with the box for a code from it (POST), which turns two-factor sign-in on.
+    """
     signing_in = not current_user.is_authenticated
     user = services.pending_user("enrol") if signing_in else current_user
     if user is None:
@@ -109,7 +113,13 @@ def two_factor_enrol():
     if user.totp_enabled:
         flash("Two-factor sign-in is already set up.")
         return redirect(url_for("auth.two_factor"))
-    secret = services.enrolment_secret(user)
+    start = StartEnrolForm()
+    if "start" in request.form and start.validate_on_submit():
+        services.start_enrolment(user)
+        return redirect(url_for("auth.two_factor_enrol"))
+    secret = services.pending_secret(user)
+    if secret is None:  # nothing issued yet: the page offers to issue a secret
+        return render_template("auth/two-factor-enrol.html", start=start)
     form = EnrolForm()
     if form.validate_on_submit():
         next_url = session.get("next_url")

@@ -1,7 +1,8 @@
 """A synthetic, obviously fictional case load for demonstrations (`flask demo load`).
 
-About 60 cases across every status and every financial year from 2020-21 to the current one,
-with agency reports (some overdue), delays with coded reasons, reviewed outcomes, one
+About 32 reviews signed off in each financial year from five years ago to the current one (so
+the statutory return and its charts have real numbers on first sign-in), and about 20 open
+cases in every status, with agency reports (some overdue), delays with coded reasons, one
 transfer and one withdrawal. Dates are relative to today so the clocks mean something.
 Names end in "-Demo" and NHS numbers start 999, so nobody mistakes them for real children.
 """
@@ -36,22 +37,24 @@ SURNAMES = ["Ashdown", "Brightwell", "Cobham", "Dunmore", "Elmstead", "Fairlight
             "Oakhurst", "Pembury", "Queensway", "Ringmer", "Sandhurst", "Tenterden", "Underhill"]
 TOWNS = ["Demotown", "Sampleford", "Exampleton", "Fictionby"]
 POSTCODES = ["CT1 2AB", "ME14 1XX", "TN23 7PL", "DA1 1DD", "CT20 1QR", "ME7 4LT"]
-# (category, event, age band in days (low, high), expected?)
+# (category, event, age band in days (low, high), expected?, weight: roughly how often)
 PROFILES = [
-    (8, "neonatal", (0, 27), "expected"),
-    (8, "neonatal", (1, 20), "unexpected"),
-    (7, "none", (2, 300), "expected"),
-    (7, "life_limiting", (30, 2000), "expected"),
-    (10, "sudden_unexpected", (40, 300), "unexpected"),
-    (4, "life_limiting", (800, 5000), "expected"),
-    (6, "life_limiting", (400, 6000), "expected"),
-    (9, "none", (30, 3000), "unexpected"),
-    (5, "none", (200, 6000), "unexpected"),
-    (3, "road_traffic", (1500, 6400), "unexpected"),
-    (3, "drowning", (500, 3000), "unexpected"),
-    (2, "suicide", (4500, 6500), "unexpected"),
-    (1, "homicide", (60, 2000), "unexpected"),
+    (8, "neonatal", (0, 27), "expected", 18),
+    (8, "neonatal", (1, 20), "unexpected", 8),
+    (7, "none", (2, 300), "expected", 10),
+    (7, "life_limiting", (30, 2000), "expected", 8),
+    (10, "sudden_unexpected", (40, 300), "unexpected", 8),
+    (4, "life_limiting", (800, 5000), "expected", 6),
+    (6, "life_limiting", (400, 6000), "expected", 7),
+    (9, "none", (30, 3000), "unexpected", 8),
+    (5, "none", (200, 6000), "unexpected", 7),
+    (3, "road_traffic", (1500, 6400), "unexpected", 4),
+    (3, "drowning", (500, 3000), "unexpected", 2),
+    (2, "suicide", (4500, 6500), "unexpected", 3),
+    (1, "homicide", (60, 2000), "unexpected", 2),
 ]
+REVIEWS_PER_YEAR = 32
+YEARS_BACK = 5
 AGENCIES = ["gp", "health_visitor", "school", "police", "hospital", "childrens_social_care",
             "midwifery", "ambulance"]
 CONTACTS = ["Jo Example", "Sam Placeholder", "Alex Sample", "Chris Fictional", "Pat Demo"]
@@ -72,13 +75,16 @@ def _plan(now):
     """(status, date of death, extra) for each demo case, oldest first."""
     rng = random.Random(2026)  # noqa: S311 (reproducible fictional data, not security)
     plan = []
-    # Reviewed and closed cases spread over each past financial year since April 2020.
-    first = date(2020, 4, 1)
-    last_reviewable = add_months(now, -7)
-    span = (last_reviewable - first).days
-    for i in range(40):
-        died = first + timedelta(days=int(span * (i + rng.random()) / 40))
-        plan.append(("closed" if i % 5 == 0 else "reviewed", died, {}))
+    # Reviews signed off through each financial year from five years ago to today, each 4 to
+    # 14 months after the death.
+    current = now.year if now.month >= 4 else now.year - 1
+    for year in range(current - YEARS_BACK, current + 1):
+        first, last = date(year, 4, 1), min(date(year + 1, 3, 31), now - timedelta(days=1))
+        span = (last - first).days + 1
+        for i in range(REVIEWS_PER_YEAR if span > 0 else 0):
+            completed = first + timedelta(days=int(span * (i + rng.random()) / REVIEWS_PER_YEAR))
+            died = add_months(completed, -rng.randint(4, 14)) - timedelta(days=rng.randint(0, 9))
+            plan.append(("closed" if i % 5 == 0 else "reviewed", died, {"completed": completed}))
     # Open cases: recent notifications, information gathering (some late), ready for panel.
     for days in (3, 9, 17, 26, 40):
         plan.append(("notified", now - timedelta(days=days), {}))
@@ -124,7 +130,8 @@ def build_demo_cases():
     plan, rng = _plan(now)
     created = []
     for number, (status, died, extra) in enumerate(plan, start=1):
-        category, event, (low, high), expectation = rng.choice(PROFILES)
+        category, event, (low, high), expectation, _ = rng.choices(
+            PROFILES, [p[-1] for p in PROFILES])[0]
         if died + timedelta(days=high) > now:
             high = max(low, (now - died).days)
         age = rng.randint(low, high)
@@ -197,7 +204,7 @@ def build_demo_cases():
                     # Past the due date: the overdue list has work in it.
                     _report(case, rng, agency, requested, due, AgencyReportStatus.REQUESTED.value)
         if status in ("reviewed", "closed"):
-            completed = min(add_months(died, rng.randint(4, 14)), now - timedelta(days=1))
+            completed = extra["completed"]
             case.review_meeting_on = completed - timedelta(days=21)
             case.status = status
             modifiable = rng.choices(

@@ -38,6 +38,7 @@ from ..models.cases import (
 )
 from . import rules
 from .clocks import today
+from .services import RED_WITHOUT_DELAY_REASON
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 ANSWERS = [("yes", "Yes"), ("no", "No"), ("not_known", "Not known"),
@@ -409,7 +410,9 @@ class FilterForm(FlaskForm):
     rag = SelectField("Time since death (open cases)", widget=GovSelect(),
                       validators=[Optional()],
                       choices=[("", "Any"), ("green", "Under 6 months"),
-                               ("amber", "6 to 12 months"), ("red", "Over 12 months")])
+                               ("amber", "6 to 12 months"), ("red", "Over 12 months"),
+                               (RED_WITHOUT_DELAY_REASON,
+                                "Open over 12 months with no reason for delay")])
     awaiting_reports = SelectField(
         "Agency reports", widget=GovSelect(), validators=[Optional()],
         choices=[("", "Any"), ("any", "Awaiting agency reports"),

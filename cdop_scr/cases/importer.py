@@ -146,6 +146,11 @@ def _parse(line, raw, problems):
     case_ref = services.normalise_case_ref(row.get("case_ref", ""))
     if len(case_ref) > 20:
         problems.append(Problem(line, "case_ref", "must be 20 characters or fewer"))
+    elif case_ref and not has_control_characters(case_ref):
+        problem = rules.case_ref_problem(case_ref, row.get("forename"), row.get("surname"),
+                                         values["date_of_birth"], values["nhs_number"])
+        if problem:
+            problems.append(Problem(line, "case_ref", problem))
     values["case_ref"] = case_ref or None
 
     for column, message in rules.check_dates(values["date_of_birth"], values["date_of_death"],

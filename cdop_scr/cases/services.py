@@ -4,6 +4,8 @@ Every function that changes a case checks, changes, records the audit event and 
 Pages that show identifiers or narrative are audited here too (one row per view).
 """
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,7 +17,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit
 from ..audit import AuditEvent
-from ..crypto.blind_index import blind_index
+from ..crypto.blind_index import blind_index, normalise_nhs_number, normalise_text
+from ..crypto.fields import keyring
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..models.audit import AuditRecord
@@ -117,11 +120,13 @@ def view_agency_report(actor, case, report):
 
 @dataclass
 class Clock:
-    """Days since death and the timeliness flag, worked out from the exact date of death."""
+    """Days since death and the timeliness flag, worked out from the exact date of death;
+    and days open (since the notification), the clear date the case list sorts by."""
 
     days: int
     rag: Rag | None  # None once the review is complete, or the case is withdrawn
     needs_delay_reason: bool
+    days_open: int = 0
 
     @property
     def label(self):
@@ -130,21 +135,26 @@ class Clock:
 
 def clock_for(case, on=None):
     on = on or today()
-    days = days_since(case.date_of_death, on)
+    days, days_open = days_since(case.date_of_death, on), days_since(case.notified_on, on)
     if not case.is_open:
-        return Clock(days, None, False)
+        return Clock(days, None, False, days_open)
     rag = rag_for(case.date_of_death, on)
-    return Clock(days, rag, rag == Rag.RED and not case.delay_reason)
+    return Clock(days, rag, rag == Rag.RED and not case.delay_reason, days_open)
 
 
 # --- the case list -------------------------------------------------------------------------
+
+# The list's clock filter beyond the three flags: open over 12 months and no reason for delay
+# recorded yet, the cases the coordinator must chase.
+RED_WITHOUT_DELAY_REASON = "red_no_reason"
+
 
 @dataclass
 class CaseFilters:
     status: str | None = None
     death_expectation: str | None = None
     financial_year: str | None = None
-    rag: str | None = None
+    rag: str | None = None  # a Rag value, or RED_WITHOUT_DELAY_REASON
     awaiting_reports: str | None = None  # "any" outstanding, or "overdue"
     sort: str = "days_open"
 
@@ -211,13 +221,18 @@ def _filtered(filters):
     if filters.financial_year:
         query = query.where(Case.financial_year_of_death == filters.financial_year)
     if filters.rag:
-        condition = _rag_condition(filters.rag)
+        if filters.rag == RED_WITHOUT_DELAY_REASON:
+            condition = and_(_rag_condition(Rag.RED), Case.delay_reason.is_(None))
+        else:
+            condition = _rag_condition(filters.rag)
         query = query.where(_read_first(Case.id, condition) if _on_postgresql() else condition)
     if filters.awaiting_reports:
         query = query.where(_outstanding(overdue=filters.awaiting_reports == "overdue"))
     if filters.sort == "newest":
         return query.order_by(Case.notified_on.desc(), Case.case_ref.desc())
-    # Days open, longest first: counted from the notification (a clear date).
+    # Days open, longest first: counted from the notification, the clear date the list's
+    # indexes are ordered by (the date of death is encrypted, so it cannot be sorted in SQL).
+    # The list shows this count as "Days open", beside days since death.
     return query.order_by(Case.notified_on, Case.case_ref)
 
 
@@ -302,6 +317,25 @@ def find_duplicates(nhs_number=None, surname=None, date_of_birth=None, exclude=N
     if exclude is not None:
         query = query.where(Case.id != exclude.id)
     return db.session.scalars(query).all()
+
+
+def duplicate_check_token(details):
+    """A digest of the identifiers a duplicate check was shown for (NHS number, surname, date
+    of birth): it travels in the form when the coordinator confirms a different child, so that
+    the confirmation holds only for those identifiers. Keyed (HMAC under a key derived from the
+    index key), so it reveals nothing and cannot be made without the key."""
+    key = hmac.new(keyring().index_key, b"cdop-scr duplicate check confirmation",
+                   hashlib.sha256).digest()
+    dob = details.get("date_of_birth")
+    parts = (normalise_nhs_number(details.get("nhs_number") or ""),
+             normalise_text(details.get("surname") or ""), dob.isoformat() if dob else "")
+    return hmac.new(key, "\x1f".join(parts).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def confirms_new(token, details):
+    """Whether the confirmation `token` was given for exactly these identifiers."""
+    return bool(token) and hmac.compare_digest(str(token).encode("utf-8"),
+                                               duplicate_check_token(details).encode())
 
 
 def overdue_reports(actor):
@@ -473,14 +507,23 @@ def update_case(actor, case, version, details):
     return changed
 
 
+class KeyDateProblems(ValidationError):
+    """Key dates that do not fit the case or each other: a GOV.UK message for each field."""
+
+    def __init__(self, problems):
+        super().__init__(next(iter(problems.values())))
+        self.problems = problems
+
+
 def update_key_dates(actor, case, version, dates):
+    """Set the given key dates (the others kept), checked together against the case's dates
+    of birth and death; nothing is saved while any is wrong."""
     _check_version(case, version)
-    for name in ("jar_meeting_on", "post_mortem_on", "inquest_opened_on"):
-        if dates.get(name) and dates[name] < case.date_of_death:
-            raise ValidationError("Dates of meetings, post-mortems and inquests must be on or "
-                                  "after the date of death")
-    if any(v and isinstance(v, date) and v > today() for v in dates.values()):
-        raise ValidationError("Dates must be today or in the past")
+    merged = {name: dates[name] if name in dates else getattr(case, name)
+              for name in KEY_DATE_FIELDS}
+    problems = rules.check_key_dates(merged, case.date_of_birth, case.date_of_death, today())
+    if problems:
+        raise KeyDateProblems(problems)
     changed = []
     for name in KEY_DATE_FIELDS:
         if name in dates and getattr(case, name) != dates[name]:
@@ -553,10 +596,19 @@ def _transition(actor, case, to, detail=None):
 
 
 def change_status(actor, case, version, to):
-    """A coordinator's move: gathering information, ready for panel, closed."""
+    """A coordinator's move: gathering information, ready for panel, closed.
+
+    Any other status is refused with a message naming both statuses; where the move is
+    possible another way (the panel's sign-off, withdrawal with a reason) it says so."""
     _check_version(case, version)
-    if to not in {s.value for s in COORDINATOR_MOVES}:
+    if to not in {s.value for s in CaseStatus}:
         raise ValidationError("Select a status you can move this case to")
+    current, to = CaseStatus(case.status), CaseStatus(to)
+    if to not in COORDINATOR_MOVES and to in TRANSITIONS[current]:
+        how = ("only the panel's sign-off completes a review" if to == CaseStatus.REVIEWED
+               else "withdraw the case and give the reason")
+        raise ValidationError(f"A case that is {current.label.lower()} cannot be moved to "
+                              f"{to.label.lower()} here: {how}")
     _transition(actor, case, to)
     _commit()
 

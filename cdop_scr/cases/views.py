@@ -5,7 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..errors import Conflict, ValidationError
-from ..models.cases import AgeBand, Ethnicity, Relationship
+from ..models.cases import AgeBand, CaseStatus, DelayReason, Ethnicity, Relationship
 from ..permissions import Permission, requires
 from . import bp, clocks, importer, rules, services
 from .forms import (
@@ -35,6 +35,7 @@ def _helpers():
         "ethnicity_label": lambda code: Ethnicity.label_of(code, "Not known"),
         "age_band_label": lambda code: AgeBand.label_of(code, code),
         "relation_label": lambda code: Relationship.label_of(code, code),
+        "delay_reason_label": lambda code: DelayReason.label_of(code, code),
     }
 
 
@@ -89,12 +90,16 @@ def notify_death():
     form = NotificationForm()
     matches = None
     if form.validate_on_submit():
+        details = form.details()
+        # A confirmation given for other identifiers (changed since) does not count: the
+        # duplicate check runs again on what is being saved.
+        confirmed = services.confirms_new(form.confirmed_new.data, details)
         try:
-            case = services.notify_death(_actor(), form.details(), form.family_entries(),
-                                         confirmed_new=form.confirmed_new.data == "yes")
+            case = services.notify_death(_actor(), details, form.family_entries(),
+                                         confirmed_new=confirmed)
         except services.PossibleDuplicate as duplicate:
             matches = duplicate.matches
-            form.confirmed_new.data = "yes"
+            form.confirmed_new.data = services.duplicate_check_token(details)
         except ValidationError as error:
             _form_error(form, "date_of_death", error.message)
         else:
@@ -151,8 +156,9 @@ def edit_key_dates(case_id):
             services.update_key_dates(_actor(), case, form.version.data, form.dates())
         except Conflict as conflict:
             return _conflict("cases/key-dates.html", form, case, conflict)
-        except ValidationError as error:
-            _form_error(form, "jar_meeting_on", error.message)
+        except services.KeyDateProblems as error:
+            for name, message in error.problems.items():
+                _form_error(form, name, message)
         else:
             return _to_case(case, "The key dates have been saved.")
     services.record_case_viewed(_actor(), case, "key_dates")
@@ -185,7 +191,8 @@ def remove_family_member(case_id, member_id):
 def change_status(case_id):
     case = services.get_case(case_id)
     form = StatusForm()
-    form.set_moves(services.COORDINATOR_MOVES)
+    # Any status is accepted for checking, so that a refused move is explained by name.
+    form.set_moves(CaseStatus)
     if not form.is_submitted():
         form.version.data = case.version
     elif form.validate():

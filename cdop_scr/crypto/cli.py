@@ -53,9 +53,18 @@ def add_key():
 def rotate(batch_size):
     """Re-encrypt every value not under the primary key; safe to run again."""
     total = services.remaining_under_old_keys()
+    unreadable = []
     with click.progressbar(length=total, label="Re-encrypting") as bar:
-        done, remaining = services.rotate(batch_size=batch_size, progress=bar.update)
+        done, remaining = services.rotate(batch_size=batch_size, progress=bar.update,
+                                          unreadable=unreadable)
     click.echo(f"Re-encrypted {done} values. Values under old keys: {remaining}.")
+    for value in unreadable:
+        click.echo(f"Cannot decrypt {value}", err=True)
+    if unreadable:
+        click.echo(f"{len(unreadable)} values could not be decrypted and were left as they "
+                   f"are (recorded in the audit log). Restore them from a backup or with the "
+                   f"key they need, then run rotate again.", err=True)
+        raise SystemExit(1)
     if remaining:
         click.echo("Some values are still under old keys: restart every worker with the new "
                    "key ring and run rotate again.", err=True)

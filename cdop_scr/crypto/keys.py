@@ -92,9 +92,19 @@ def from_environment(environ=os.environ):
     )
 
 
+def _check_private(path, handle):
+    """Refuse a keys file other users could read (or change): it holds every key."""
+    mode = stat.S_IMODE(os.fstat(handle.fileno()).st_mode)
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise KeyRingError(
+            f"keys file {path} is open to other users (mode {mode:04o}): "
+            f"run `chmod 600 {path}` and make sure no one else has read it")
+
+
 def _read_json(path):
     try:
         with open(path, encoding="utf-8") as handle:
+            _check_private(path, handle)
             return json.load(handle)
     except FileNotFoundError as exc:
         raise KeyRingError(

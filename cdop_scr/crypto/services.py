@@ -6,6 +6,7 @@ alone: re-encrypting a record is not a change to it.
 """
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import LargeBinary, func, literal, select, update
@@ -78,40 +79,65 @@ def remaining_under_old_keys():
     return total
 
 
-def rotate(batch_size=BATCH, progress=None):
-    """Re-encrypt every value not under the primary key; return (re-encrypted, remaining)."""
+@dataclass
+class Unreadable:
+    """A stored value rotation could not decrypt: left as it is, and reported."""
+
+    table: str
+    column: str
+    row_id: object
+    problem: str
+
+    def __str__(self):
+        return f"{self.table}.{self.column} row {self.row_id}: {self.problem}"
+
+
+def rotate(batch_size=BATCH, progress=None, unreadable=None):
+    """Re-encrypt every value not under the primary key; return (re-encrypted, remaining).
+
+    A value that cannot be decrypted is skipped, audited and appended to `unreadable` (a list)
+    while the rest is rotated: one damaged value must not stop every run at the same place.
+    `remaining` counts it, so the old key is not retired from under it."""
     ring = keyring()
-    done = 0
+    done, failed = 0, []
     for _model, table, column, name in encrypted_columns():
-        id_column = table.c.id
+        id_column, last = table.c.id, None
         while True:
-            rows = db.session.execute(
-                select(id_column, column).where(_not_under(column, ring.primary_id))
-                .order_by(id_column).limit(batch_size)
-            ).all()
+            query = (select(id_column, column).where(_not_under(column, ring.primary_id))
+                     .order_by(id_column).limit(batch_size))
+            if last is not None:
+                query = query.where(id_column > last)
+            rows = db.session.execute(query).all()
             if not rows:
                 break
-            changed = 0
             for row_id, blob in rows:
                 aad = cipher.associated_data(table.name, name, row_id)
-                fresh = cipher.encrypt(ring, cipher.decrypt(ring, bytes(blob), aad), aad)
-                # Compare-and-set: a value the app rewrote meanwhile is left for the next batch.
+                try:
+                    plaintext = cipher.decrypt(ring, bytes(blob), aad)
+                except cipher.DecryptionFailed as exc:
+                    failed.append(Unreadable(table.name, name, row_id, str(exc)))
+                    audit.record(audit.AuditEvent.DECRYPTION_FAILED, target_type=table.name,
+                                 target_id=row_id, outcome="failure",
+                                 detail={"column": name, "key_id": _key_id_of_prefix(blob),
+                                         "during": "rotation"})
+                    continue
+                # Compare-and-set: a value the app rewrote meanwhile is left for the next run.
                 result = db.session.execute(
                     update(table).where(id_column == row_id, column == blob)
-                    .values({column: fresh, **_preserved(table)})
+                    .values({column: cipher.encrypt(ring, plaintext, aad), **_preserved(table)})
                 )
-                changed += result.rowcount
+                done += result.rowcount
             db.session.commit()
-            done += changed
+            last = rows[-1][0]
             if progress:
                 progress(len(rows))
-            if not changed:
-                break  # another writer keeps using an old key: report it rather than spin
     remaining = remaining_under_old_keys()
     audit.record(audit.AuditEvent.KEY_ROTATED, outcome="success" if remaining == 0 else "failure",
                  detail={"primary_key_id": ring.primary_id, "reencrypted": done,
-                         "remaining": remaining})
+                         "remaining": remaining, "unreadable": len(failed)})
     db.session.commit()
+    if unreadable is not None:
+        unreadable.extend(failed)
     return done, remaining
 
 

@@ -8,8 +8,13 @@ be met without NER). Two layers, as in the research's recommended pipeline (2.4)
    near-spellings of long names; address lines, postcode, school, GP practice, hospital and
    other places; NHS number spaced or not; date of birth and death in any written form.
 2. Patterns for identifiers the record does not hold: NHS numbers (modulus 11), UK postcodes,
-   dates, UK phone numbers, email addresses, URLs, National Insurance numbers, and titled names
-   ("Dr Okafor").
+   dates (also with the day in words: "the twelfth of March"), UK phone numbers, email
+   addresses, URLs, National Insurance numbers, and titled names ("Dr Okafor", "Dr. Ngozi
+   Achebe").
+
+Names hidden in handles, hashtags and joined words ("@ashley_smith", "#JusticeForAshley",
+"AshleySmith") are found by splitting the token at underscores, digits and changes of case and
+matching the parts against the known names; a handle or hashtag holding a name is removed whole.
 
 Replacements: the child's names become the pseudonym (possessive kept: "Ashley's" -> "Child A's"),
 family members and carers their role ("the mother"), else "[name]"; places "[place]"; dates
@@ -19,9 +24,11 @@ Names that are also ordinary words ("May", "Will", "Rose", "Mark", "Grace", "Hop
 COMMON_WORDS) are redacted only where they read as a name: written with a capital ("Rose",
 "ROSE") or possessive in any case ("rose's"). Lowercase "rose", "will", "may" survive, and so
 does a month name followed by a year ("May 2019"). The cost is that such a name at the start of
-a sentence is always redacted ("Will the panel..."), which errs towards safety. Names that are
-not ordinary words are redacted in any case. Words never match inside longer words ("Rose" is
-not found in "Roseanne" or "prose").
+a sentence is always redacted ("Will the panel..."), which errs towards safety. Because a
+lowercase "rose" may still be the child Rose, the residual check lists every lowercase
+occurrence of this case's ordinary-word names (kind POSSIBLE_NAME), which blocks approval until
+the author rewords it. Names that are not ordinary words are redacted in any case. Words never
+match inside longer words ("Rose" is not found in "Roseanne" or "prose").
 
 Every replacement is reported with its span in the original text and no original text, so the
 author can see each one and the list is safe to log.
@@ -51,6 +58,10 @@ EMAIL = "email"
 URL = "url"
 NI_NUMBER = "ni_number"
 MARKUP = "markup"
+# Reported by the residual check only: a lowercase ordinary word that is also a name in this
+# case ("concerns rose" when the child is Rose). It is left in the text by design, so the author
+# must reword it before the summary can be approved.
+POSSIBLE_NAME = "possible_name"
 
 # English words that are also forenames or surnames: as names they are matched only when
 # capitalised or possessive, so the ordinary word survives.
@@ -111,6 +122,25 @@ _CAP_MONTH = r"(?:" + "|".join(
     f"{m}|{m.upper()}|{m[:3]}\\.?|{m[:3].upper()}" for m in MONTHS) + "|Sept|SEPT)"
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _YEAR = r"(?:(?:19|20)\d{2}|['’]\d{2})"
+# Days of the month in words: "twelfth", "twenty-first", "thirty first".
+_UNIT_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+                  "ninth")
+_WORD_ORDINALS = (*_UNIT_ORDINALS, "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth",
+                  "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
+                  "twentieth", "thirtieth")
+
+
+def _word_day(day):
+    """The day of the month as an ordinal in words, as a regex ("twenty[ -]?first")."""
+    if day <= 20 or day == 30:
+        return _WORD_ORDINALS[day - 1] if day <= 20 else "thirtieth"
+    tens = "twenty" if day < 30 else "thirty"
+    return rf"{tens}[\s\-]?{_UNIT_ORDINALS[day % 10 - 1]}"
+
+
+_WORD_DAY = r"(?:" + "|".join(
+    [_word_day(d) for d in (*range(21, 30), 31)]
+    + sorted(_WORD_ORDINALS, key=len, reverse=True)) + r")"
 
 
 @dataclass
@@ -180,6 +210,23 @@ class _Rule:
     priority: int
     # Returns (start, end, replacement) for an accepted match, or None to reject it.
     accept: object
+
+
+# Words that say what someone is rather than who: "Independent Chair", "Dr", "Ltd".
+_NOT_NAME_WORDS = frozenset("""
+    a an and associates author board chair chairs chairperson consultancy consulting council
+    cdop director dr executive for independent lead lcsp lscb lscp ltd limited llp lady
+    mr mrs ms miss mx of panel partners partnership prof professor reviewer safeguarding
+    services sir the team
+""".split())
+
+
+def person_name(value):
+    """The name in a free-text "who" field ("Dr Ngozi Achebe, independent reviewer" ->
+    "Ngozi Achebe"), or "" when it names a role only ("Independent Chair")."""
+    first = re.split(r"[,;(]", value or "")[0]
+    words = [w for w in _words(first) if w.casefold().strip(".") not in _NOT_NAME_WORDS]
+    return " ".join(w for w in words if w[:1].isupper() and len(w.strip(".")) > 1)
 
 
 def _key(text):
@@ -308,6 +355,8 @@ def _date_pattern(value):
         rf"(?:the\s+)?{ordinal_day}(?:\s+of)?[\s\-]+{name}(?:,?[\s\-]+{year})?",
         rf"{name}[\s\-]+(?:the\s+)?{ordinal_day}(?:,?[\s\-]+{year})?",
         rf"{name},?\s+{y}",  # March 2011: the month of a birth or death identifies too
+        rf"(?:the\s+)?{_word_day(d)}(?:\s+of)?[\s\-]+{name}(?:,?[\s\-]+{year})?",
+        rf"{name}[\s\-]+(?:the\s+)?{_word_day(d)}(?:,?[\s\-]+{year})?",
     ]
     return re.compile(r"(?<![\w/.\-])(?:" + "|".join(forms) + r")(?![\w/\-]|\.\d)", re.I)
 
@@ -349,11 +398,35 @@ _DATE_RES = [
                re.I),
     re.compile(rf"(?<!\w)(?:the\s+)?{_DAY}{_ORDINAL}(?:\s+of)?\s+{_CAP_MONTH}(?!\w)"),
     re.compile(rf"(?<!\w){_CAP_MONTH}\s+(?:the\s+)?{_DAY}(?:st|nd|rd|th)(?!\w)"),
+    # In words: "the twelfth of March 2011", "March the twelfth, 2011"; without a year only
+    # with "of" ("the twelfth of March") or "the" ("March the twelfth"), so "her first May
+    # at school" stays.
+    re.compile(rf"(?<!\w)(?:the\s+)?{_WORD_DAY}(?:\s+of)?[\s\-]+{_ANY_MONTH},?[\s\-]+"
+               rf"{_YEAR}(?!\w)", re.I),
+    re.compile(rf"(?<!\w){_ANY_MONTH}[\s\-]+(?:the\s+)?{_WORD_DAY},?[\s\-]+{_YEAR}(?!\w)",
+               re.I),
+    re.compile(rf"(?<!\w)(?i:(?:the\s+)?{_WORD_DAY}\s+of)\s+{_CAP_MONTH}(?!\w)"),
+    re.compile(rf"(?<!\w){_CAP_MONTH}\s+(?i:the\s+{_WORD_DAY})(?!\w)"),
 ]
+_CAPITALISED_WORD = r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)?"
+# A title and up to two capitalised words: "Dr Achebe", "Dr. Ngozi Achebe", "Mrs J. Smith".
 _TITLED_NAME_RE = re.compile(
     r"(?<!\w)(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+(?:[A-Z]\.?\s+)?"
-    r"([A-Z][\w'’]*(?:-[A-Z][\w'’]*)?)" + _AFTER_NAME)
+    rf"({_CAPITALISED_WORD}(?:[ \t]+(?!(?:{'|'.join(MONTHS)})\b){_CAPITALISED_WORD})?)"
+    + _AFTER_NAME)
 _CAPITALISED_RE = re.compile(r"(?<!\w)[A-Z][a-z]{4,}" + _AFTER_NAME)
+# Handles and hashtags ("@ashley_smith", "#JusticeForAshley"), and words joined by underscores,
+# digits or capitals ("ashley_smith", "AshleySmith2011"): a name can hide inside any of them.
+_JOINED_RE = re.compile(
+    r"(?<![\w@#])(?:[@#]\w+|\w*?(?:_|[a-z][A-Z]|[^\W\d_]\d|\d[^\W\d_])\w*)")
+_JOINED_PART_RE = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[^\W\d_]+")
+# "McDonald" is one name, not "Mc" and a name "Donald".
+_NAME_PREFIXES = frozenset({"mc", "mac", "o", "fitz"})
+
+
+def _joined_parts(body):
+    """The words of a joined token, split at underscores, digits and changes of case."""
+    return [p for chunk in re.split(r"[_\d]+", body) for p in _JOINED_PART_RE.findall(chunk)]
 
 
 def _near(a, b):
@@ -447,6 +520,17 @@ class Redactor:
                         (name.split()[0][:1].upper(), FAMILY_NAME,
                          _role_text(role) if role else NAME))
         self._pseudonym_keys = {_key(w) for w in _words(pseudonym)}
+        # Names as they run together in a handle or joined word: "smith jones" -> "smithjones".
+        self._joined_owners = {key.replace(" ", ""): owner for key, owner in
+                               self._owners.items()}
+        # This case's names that are ordinary words: lowercase, they survive redaction, so the
+        # residual check lists them for the author to reword.
+        common = sorted({_key(w) for name in self._all_name_variants() for w in _words(name)
+                         if _is_common([w]) and len(w.strip(_APOSTROPHES)) >= 2
+                         and _key(w) in self._owners})
+        self._lowercase_names = re.compile(
+            r"(?<![^\W_])(?:" + "|".join(map(re.escape, common)) + r")(?![^\W_])") \
+            if common else None
 
         rules = []
         rules += self._date_rules()
@@ -527,6 +611,8 @@ class Redactor:
                 rf"((?:{_alternation(surnames)})){_AFTER_NAME}")
             rules.append(_Rule("known:initial_and_surname", CHILD_NAME, initials, 21,
                                self._accept_initial))
+        rules.append(_Rule("known:joined_name", CHILD_NAME, _JOINED_RE, 22,
+                           self._accept_joined))
         rules.append(_Rule("known:near_spelling", CHILD_NAME, _CAPITALISED_RE, 40,
                            self._accept_near))
         return rules
@@ -599,10 +685,14 @@ class Redactor:
         return self._possessive(m, m.start(), m.end(), replacement, kind)
 
     def _accept_titled(self, m):
-        name = _key(m.group(1))
-        family = {rep for _, kind, rep in self._surname_owners.get(name, [])
+        words = m.group(1).split()
+        name, surname = _key(m.group(1)), _key(words[-1])
+        whole = self._owners.get(name) if len(words) > 1 else None
+        if whole:  # "Mrs Kerry Turner": the full name says who
+            return self._possessive(m, m.start(), m.end(), whole[1], whole[0])
+        family = {rep for _, kind, rep in self._surname_owners.get(surname, [])
                   if kind == FAMILY_NAME}
-        owner = self._owners.get(name)
+        owner = self._owners.get(surname)
         if len(family) == 1:
             kind, replacement = FAMILY_NAME, family.pop()
         elif owner and owner[0] == FAMILY_NAME:
@@ -612,6 +702,40 @@ class Redactor:
         else:
             kind, replacement = OTHER_NAME, NAME
         return self._possessive(m, m.start(), m.end(), replacement, kind)
+
+    def _accept_joined(self, m):
+        """A handle, hashtag or joined word holding a known name: the whole token goes."""
+        token = m.group()
+        tagged = token[:1] in "@#"
+        body = token[1:] if tagged else token
+        parts = _joined_parts(body)
+        found = []
+        for i in range(len(parts)):
+            if not tagged and i and parts[i - 1].casefold() in _NAME_PREFIXES:
+                continue
+            for j in range(i + 1, min(len(parts), i + 4) + 1):
+                words = parts[i:j]
+                owner = self._joined_owners.get("".join(words).casefold())
+                if owner is None:
+                    continue
+                # Outside a handle an ordinary-word name needs its capital ("JusticeForRose").
+                if not tagged and _is_common(words) and all(w.islower() for w in words):
+                    continue
+                found.append((len(words), owner))
+        if tagged and not found:
+            # "@ashleysmith", "#justiceforashley": a handle is often one lowercase run. A short
+            # name counts only at either end ("#justiceformay"), so "#SaferSleep" keeps "Lee".
+            folded = body.casefold()
+            found = [(len(key), owner) for key, owner in self._joined_owners.items()
+                     if (len(key) >= 4 and key in folded)
+                     or (len(key) == 3 and (folded.startswith(key) or folded.endswith(key)))]
+        if not found or (not tagged and len(parts) < 2):
+            return None
+        # The fullest name found says whose it is ("JaneSmith" is Jane Smith, not a Smith);
+        # between equals, the child's.
+        _, (kind, replacement) = max(found, key=lambda f: (f[0], f[1][0] == CHILD_NAME))
+        # A handle or hashtag is an identifier in itself: it is removed, not renamed.
+        return m.start(), m.end(), REMOVED if tagged else replacement, kind
 
     def _accept_near(self, m):
         word = m.group().casefold()
@@ -674,10 +798,24 @@ class Redactor:
         return RedactionResult("".join(out), replacements)
 
     def residual_hits(self, text, html_fragment=False):
-        """Every identifier still in `text` (kind and span), to block approval while any remain."""
+        """Every identifier still in `text` (kind and span), to block approval while any remain.
+
+        Besides everything `find` would replace, this lists lowercase ordinary words that are
+        also this case's names ("rose", "will"), which redaction leaves by design.
+        """
         if html_fragment:
             return _html_residual_hits(self, text or "")
-        return [Hit(s.kind, s.start, s.end, s.rule) for s in self.find(text or "")]
+        return [Hit(s.kind, s.start, s.end, s.rule) for s in self._residual_spans(text or "")]
+
+    def _residual_spans(self, text):
+        spans = self.find(text)
+        if self._lowercase_names is None:
+            return spans
+        for m in self._lowercase_names.finditer(text):
+            if not any(s.start < m.end() and m.start() < s.end for s in spans):
+                spans.append(_Span(m.start(), m.end(), POSSIBLE_NAME, "",
+                                   "residual:lowercase_name", 90))
+        return sorted(spans, key=lambda s: s.start)
 
     def redact_html(self, fragment):
         """A sanitised HTML fragment with text nodes redacted and links unwrapped."""
@@ -850,7 +988,7 @@ def _redact_html(redactor, fragment):
 def _html_residual_hits(redactor, fragment):
     text, origins, markup = _decode(fragment)
     hits = []
-    for span in redactor.find(text):
+    for span in redactor._residual_spans(text):
         runs = _runs(origins, span.start, span.end)
         if runs:
             hits.append(Hit(span.kind, runs[0][0], runs[-1][1], span.rule))

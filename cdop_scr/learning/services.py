@@ -35,12 +35,13 @@ from ..models.learning import (
 )
 from ..models.panels import Analysis, FactorTheme
 from ..models.scr import Review, ReviewStatus
+from ..panels import services as panel_services
 from ..permissions import Permission
 from ..reporting.dimensions import Dimension
 from ..reporting.suppression import UnsafeTable, assert_safe, suppress
 from ..reporting.tables import build_table
 from . import sanitise
-from .redaction import URL, KnownIdentifiers, Redactor
+from .redaction import URL, KnownIdentifiers, Redactor, person_name
 
 # Public guidance that a summary may link to; any other link is unwrapped on save.
 DEFAULT_LINK_HOSTS = ("gov.uk", "nhs.uk", "lullabytrust.org.uk", "nspcc.org.uk", "rospa.com",
@@ -58,6 +59,7 @@ KIND_LABELS = {
     "postcode": "Postcode", "phone": "Phone number", "email": "Email address",
     "url": "Web address or link", "ni_number": "National Insurance number",
     "markup": "Hidden comment",
+    "possible_name": "Word that is also a name in this case (reword it)",
 }
 
 
@@ -148,6 +150,13 @@ def known_identifiers(source, pseudonym):
     known.nhs_number = known.nhs_number or (source.child_nhs_number or "")
     known.date_of_birth = known.date_of_birth or source.child_date_of_birth
     known.date_of_death = known.date_of_death or source.incident_on
+    # The review's own people: whoever decided on it and whoever wrote it are named nowhere in
+    # a published story.
+    for value, role in ((source.reviewer_name, "the reviewer"),
+                        (source.decided_by, "the decision maker")):
+        name = person_name(value)
+        if name:
+            known.family = [*known.family, (name, role)]
     return known
 
 
@@ -284,8 +293,22 @@ def prefill(source, pseudonym):
     }
 
 
-def eligible_cases():
-    return db.session.scalars(select(Case).where(Case.status.in_(CASE_STATUSES))
+def sees_every_case(actor):
+    """The coordinator holds the record; the board manager publishes the partnership's
+    learning and drafts only redacted text. A chair drafts from their own meetings' cases."""
+    return actor.can(Permission.VIEW_IDENTIFIERS) or actor.can(Permission.PUBLISH_LEARNING)
+
+
+def _cases_for(actor):
+    query = select(Case)
+    if not sees_every_case(actor):
+        query = query.where(Case.id.in_(panel_services.cases_in_scope(actor)))
+    return query
+
+
+def eligible_cases(actor):
+    """Reviewed cases the actor may draft from, newest reference first."""
+    return db.session.scalars(_cases_for(actor).where(Case.status.in_(CASE_STATUSES))
                               .order_by(Case.case_ref.desc())).all()
 
 
@@ -299,9 +322,12 @@ def review_is_eligible(review):
         review.status == ReviewStatus.CLOSED and review.approved_on is not None)
 
 
-def get_source(kind, source_id):
-    model = Case if kind == SourceKind.CDOP_CASE else Review
-    source = db.session.get(model, source_id)
+def get_source(actor, kind, source_id):
+    """The case or review to draft from; 404 for a case outside the actor's scope."""
+    if kind == SourceKind.CDOP_CASE:
+        source = db.session.scalar(_cases_for(actor).where(Case.id == source_id))
+    else:
+        source = db.session.get(Review, source_id)
     if source is None:
         raise NotFound()
     return source
@@ -318,7 +344,7 @@ def _check_pseudonym(pseudonym):
 
 def draft_summary(actor, kind, source_id, pseudonym):
     """Start a learning summary from a signed-off review, pre-filled and redacted."""
-    source = get_source(kind, source_id)
+    source = get_source(actor, kind, source_id)
     pseudonym = _check_pseudonym(pseudonym)
     if kind == SourceKind.CDOP_CASE and source.status not in CASE_STATUSES:
         raise ValidationError("A learning summary can only be drafted once the panel has "
@@ -467,6 +493,7 @@ class ResidualHit:
     field: str
     heading: str
     kind: str
+    code: str = ""
 
 
 def residual_hits(summary):
@@ -486,7 +513,7 @@ def residual_hits(summary):
 
 def residual_list(found):
     headings = {"title": "Title", **dict(SECTIONS)}
-    return [ResidualHit(name, headings[name], kind_label(hit.kind))
+    return [ResidualHit(name, headings[name], kind_label(hit.kind), hit.kind)
             for name, hits in found.items() for hit in hits]
 
 

@@ -42,12 +42,12 @@ def list_summaries():
 @bp.get("/learning/new")
 @requires(Permission.DRAFT_LEARNING)
 def choose_source():
-    return render_template("learning/choose-source.html", cases=services.eligible_cases(),
+    return render_template("learning/choose-source.html", cases=services.eligible_cases(_actor()),
                            reviews=services.eligible_reviews())
 
 
 def _draft(kind, source_id):
-    source = services.get_source(kind, source_id)
+    source = services.get_source(_actor(), kind, source_id)
     form = DraftForm()
     status = 200
     if form.validate_on_submit():

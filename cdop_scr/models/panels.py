@@ -276,19 +276,26 @@ class ReviewSignOff(UUIDPrimaryKey, db.Model):
 
 
 class BreakGlassGrant(UUIDPrimaryKey, db.Model):
-    """Time-limited access to one case's identifiable record, with the reason given."""
+    """Time-limited access to one case's identifiable record, with the reason given, from the
+    panel meeting or the serious case review that was the need to know (exactly one of them)."""
 
     __tablename__ = "break_glass_grant"
+    __table_args__ = (
+        CheckConstraint("(meeting_id IS NULL) <> (review_id IS NULL)", name="one_source"),
+    )
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user.id"), index=True)
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("child_death_case.id"), index=True)
-    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("panel_meeting.id"))
+    meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("panel_meeting.id"))
+    review_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("scr_review.id"), index=True)
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reason = Encrypted(str)
 
     user: Mapped[User] = relationship()
     case: Mapped[Case] = relationship()
+    meeting: Mapped[PanelMeeting | None] = relationship()
+    review = relationship("Review")
 
     def active(self, now=None):
         return (now or utcnow()) < self.expires_at

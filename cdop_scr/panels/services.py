@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -106,19 +106,29 @@ def case_summary_label(case):
             f"{DeathExpectation.label_of(case.death_expectation).lower()}")
 
 
+def meetings_in_scope(actor):
+    """The ids of the meetings the actor chairs or is invited to (a subquery)."""
+    return select(PanelMeeting.id).where(
+        (PanelMeeting.chair_id == actor.id)
+        | PanelMeeting.id.in_(select(PanelMembership.meeting_id)
+                              .where(PanelMembership.user_id == actor.id)))
+
+
+def cases_in_scope(actor):
+    """The ids of the cases on the agendas of the actor's meetings (a subquery)."""
+    return select(AgendaItem.case_id).where(AgendaItem.meeting_id.in_(meetings_in_scope(actor)))
+
+
 def list_meetings(actor):
     """(upcoming, past) meetings the actor may see, and break-glass alerts for coordinators."""
     query = select(PanelMeeting)
     if not sees_everything(actor):
-        query = query.where(
-            (PanelMeeting.chair_id == actor.id)
-            | PanelMeeting.id.in_(select(PanelMembership.meeting_id)
-                                  .where(PanelMembership.user_id == actor.id)))
+        query = query.where(PanelMeeting.id.in_(meetings_in_scope(actor)))
     meetings = db.session.scalars(query.order_by(PanelMeeting.meets_on.desc())).all()
     upcoming = sorted([m for m in meetings if m.meets_on >= today()], key=lambda m: m.meets_on)
     past = [m for m in meetings if m.meets_on < today()]
     alerts = []
-    if sees_everything(actor):
+    if actor.can(Permission.VIEW_BREAK_GLASS_ALERTS):
         alerts = recent_grants()
         if alerts:
             audit.record(AuditEvent.BREAK_GLASS_ALERTS_VIEWED, actor=actor,
@@ -334,11 +344,12 @@ def identifiers_of(case, pseudonym):
     if case.notifier_name:
         family.append(("notifier", case.notifier_name))
     family += [("agency contact", r.contact_name) for r in case.agency_reports if r.contact_name]
-    dates = [d for d in (case.date_of_birth, case.date_of_death, case.jar_meeting_on,
-                         case.post_mortem_on, case.review_meeting_on, case.inquest_opened_on,
-                         case.inquest_concluded_on, case.criminal_proceedings_concluded_on)
+    dates = [d for d in (case.date_of_birth, case.date_of_death, case.notified_on,
+                         case.jar_meeting_on, case.post_mortem_on, case.review_meeting_on,
+                         case.inquest_opened_on, case.inquest_concluded_on,
+                         case.criminal_proceedings_concluded_on)
              if d]
-    other = [v for v in (case.notifier_contact, case.time_of_death,
+    other = [v for v in (case.notifier_contact, *_time_forms(case.time_of_death),
                          *(r.contact_email for r in case.agency_reports)) if v]
     return Identifiers(
         pseudonym=pseudonym, forename=case.forename, surname=case.surname,
@@ -346,6 +357,21 @@ def identifiers_of(case, pseudonym):
         places=[p for p in (case.address, case.school, case.gp_practice,
                             case.place_of_death_name, case.notifier_agency) if p],
         postcode=case.postcode, nhs_number=case.nhs_number, dates=dates, other=other)
+
+
+def _time_forms(hh_mm):
+    """The ways a person might write the time of death: 14:30, 14.30, 2:30pm, 2.30 pm ..."""
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", (hh_mm or "").strip())
+    if not match:
+        return [hh_mm] if hh_mm else []
+    hour, minute = int(match[1]), match[2]
+    twelve, half = hour % 12 or 12, "am" if hour < 12 else "pm"
+    forms = {f"{hour:02d}:{minute}", f"{hour}:{minute}", f"{hour:02d}.{minute}",
+             f"{hour}.{minute}"}
+    for sep in ":.":
+        forms |= {f"{twelve}{sep}{minute}{half}", f"{twelve}{sep}{minute} {half}"}
+    # Longest first, so "2.30 pm" goes whole before "2.30" could be left with a stray "pm".
+    return sorted(forms, key=len, reverse=True)
 
 
 def age_text(date_of_birth, date_of_death):
@@ -406,8 +432,10 @@ def download_pack(actor, meeting_id):
     """The meeting's panel pack: every agenda case pseudonymised; each download audited."""
     meeting = get_meeting(actor, meeting_id)
     cases = [pseudonymised(item.case, item.pseudonym) for item in meeting.agenda]
+    # Against the meeting, naming each case so that case's access report lists it.
     audit.record(AuditEvent.PANEL_PACK_DOWNLOADED, actor=actor, target=meeting,
-                 detail={"cases": len(cases)})
+                 detail={"cases": len(cases),
+                         "case_ids": [str(item.case.id) for item in meeting.agenda]})
     db.session.commit()
     return meeting, cases
 
@@ -439,18 +467,48 @@ def break_glass(actor, meeting_id, case_id, reason):
     panel_case = get_panel_case(actor, meeting_id, case_id)
     if not panel_case.meeting.includes(actor):
         raise NotFound()
+    return _open_grant(actor, panel_case.case, reason, meeting_id=panel_case.meeting.id)
+
+
+def linked_case(actor, review, case_id):
+    """The CDOP case a serious case review links to, for someone who manages reviews: their
+    need to know. Any other case, or anyone else, is not found."""
+    if not actor.can(Permission.MANAGE_SCR) or review.cdop_case_id != case_id:
+        raise NotFound()
+    return review.cdop_case
+
+
+def break_glass_from_review(actor, review, case_id, reason):
+    """The board manager's break-glass to the case their review links to: the same reason
+    rules, time limit, audit event and alert as a panel member's, naming the review."""
+    return _open_grant(actor, linked_case(actor, review, case_id), reason, review_id=review.id)
+
+
+def active_review_grant(actor, review, case_id, now=None):
+    """The actor's unexpired grant to this case from this review, or None."""
+    return db.session.scalar(
+        select(BreakGlassGrant).where(BreakGlassGrant.user_id == actor.id,
+                                      BreakGlassGrant.case_id == case_id,
+                                      BreakGlassGrant.review_id == review.id,
+                                      BreakGlassGrant.expires_at > (now or utcnow()))
+        .order_by(BreakGlassGrant.expires_at.desc()).limit(1))
+
+
+def _open_grant(actor, case, reason, **source):
+    """A grant from one source (meeting_id= or review_id=) and its audit row, in one commit."""
     reason = _check_reason(reason, "you need the identifiable record")
     minutes = current_app.config["BREAK_GLASS_MINUTES"]
     now = utcnow()
-    grant = BreakGlassGrant(user_id=actor.id, case_id=panel_case.case.id,
-                            meeting_id=panel_case.meeting.id, granted_at=now,
-                            expires_at=now + timedelta(minutes=minutes))
+    grant = BreakGlassGrant(user_id=actor.id, case_id=case.id, granted_at=now,
+                            expires_at=now + timedelta(minutes=minutes), **source)
     grant.reason = reason
     db.session.add(grant)
     db.session.flush()
-    audit.record(AuditEvent.BREAK_GLASS_GRANTED, actor=actor, target=panel_case.case,
-                 reason=reason, detail={"meeting": str(panel_case.meeting.id),
-                                        "grant": str(grant.id), "minutes": minutes})
+    # The reason stays encrypted in the grant, which the row names.
+    where = ({"meeting": str(grant.meeting_id)} if grant.meeting_id
+             else {"review": str(grant.review_id)})
+    audit.record(AuditEvent.BREAK_GLASS_GRANTED, actor=actor, target=case,
+                 detail={**where, "grant": str(grant.id), "minutes": minutes})
     db.session.commit()
     return grant
 
@@ -460,6 +518,27 @@ def recent_grants(days=ALERT_DAYS):
     return db.session.scalars(
         select(BreakGlassGrant).where(BreakGlassGrant.granted_at >= since)
         .order_by(BreakGlassGrant.granted_at.desc())).all()
+
+
+@dataclass
+class GrantsSummary:
+    """How many break-glass grants there were lately, and when the latest was: no case, no
+    person, no reason, so the home page can show it without an audit row."""
+
+    count: int
+    latest: datetime
+    days: int
+
+
+def break_glass_summary(actor, days=ALERT_DAYS):
+    """The home page alert for those who follow break-glass access; None when there is none."""
+    if not actor.can(Permission.VIEW_BREAK_GLASS_ALERTS):
+        return None
+    since = utcnow() - timedelta(days=days)
+    count, latest = db.session.execute(
+        select(func.count(BreakGlassGrant.id), func.max(BreakGlassGrant.granted_at))
+        .where(BreakGlassGrant.granted_at >= since)).one()
+    return GrantsSummary(count, latest, days) if count else None
 
 
 def list_break_glass_alerts(actor):
@@ -660,9 +739,8 @@ def override_outcome(actor, meeting_id, case_id, version, new_outcome, reason):
     analysis.override_by_id = actor.id if new_outcome else None
     _touch(analysis)
     audit.record(AuditEvent.OUTCOME_OVERRIDDEN, actor=actor, target=panel_case.case,
-                 reason=reason if new_outcome else None,
                  detail={"meeting": str(panel_case.meeting.id), "to": new_outcome or None,
-                         "derived": derive(analysis).derived})
+                         "derived": derive(analysis).derived, "analysis": str(analysis.id)})
     _commit()
 
 
@@ -766,8 +844,9 @@ def reopen_review(actor, meeting_id, case_id, version, reason):
     case.status = CaseStatus.READY_FOR_PANEL.value
     case.set_review_outcome(None, None, None, None)
     _touch(analysis)
-    audit.record(AuditEvent.REVIEW_REOPENED, actor=actor, target=case, reason=reason,
-                 detail={"meeting": str(panel_case.meeting.id)})
+    audit.record(AuditEvent.REVIEW_REOPENED, actor=actor, target=case,
+                 detail={"meeting": str(panel_case.meeting.id),
+                         "sign_off": str(latest.id) if latest is not None else None})
     audit.record(AuditEvent.CASE_STATUS_CHANGED, actor=actor, target=case,
                  detail={"from": CaseStatus.REVIEWED.value,
                          "to": CaseStatus.READY_FOR_PANEL.value, "reason": "review_reopened"})

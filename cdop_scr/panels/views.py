@@ -44,6 +44,21 @@ def _helpers():
     }
 
 
+@bp.app_context_processor
+def _home_alert():
+    def break_glass_alert():
+        """Recent break-glass access, for the home page of those who follow it (or None)."""
+        if not current_user.is_authenticated:
+            return None
+        summary = services.break_glass_summary(_actor())
+        if summary is None:
+            return None
+        return {"count": summary.count, "days": summary.days,
+                "latest": summary.latest.astimezone(LONDON).strftime("%-d %B %Y, %H:%M")}
+
+    return {"break_glass_alert": break_glass_alert}
+
+
 def _actor():
     return current_user._get_current_object()
 
@@ -169,7 +184,7 @@ def download_pack(meeting_id):
 
 
 @bp.get("/break-glass-alerts")
-@requires(Permission.VIEW_AUDIT)
+@requires(Permission.VIEW_BREAK_GLASS_ALERTS)
 def list_break_glass_alerts():
     grants = services.list_break_glass_alerts(_actor())
     return render_template("panels/break-glass-alerts.html", grants=grants)

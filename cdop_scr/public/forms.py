@@ -83,5 +83,24 @@ class AcceptForm(FlaskForm):
 
 
 class LinkForm(FlaskForm):
-    case_id = HiddenField(validators=[InputRequired(message="Select the case to link to")])
+    """Link to a case the duplicate check matched (case_id), or to any case by its reference."""
+
+    case_id = HiddenField()
+    case_ref = StringField(
+        "Case reference", widget=GovTextInput(),
+        validators=[Optional(), Length(max=40, message="Enter a case reference, like "
+                                                       "CDR-2024-0001")],
+        description="For example, CDR-2024-0001")
     submit = SubmitField("Link to this case", widget=GovSubmitInput())
+
+    def validate(self, extra_validators=None):
+        if not super().validate(extra_validators):
+            return False
+        if not (self.case_id.data or (self.case_ref.data or "").strip()):
+            self.case_ref.errors = [*self.case_ref.errors,
+                                    "Enter the case reference of the case to link to"]
+            return False
+        return True
+
+    def by_reference(self):
+        return not self.case_id.data

@@ -11,16 +11,16 @@ import secrets
 from datetime import date, timedelta
 
 from flask import current_app, url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from .. import audit, mail
 from ..audit import AuditEvent
 from ..cases import services as case_services
 from ..cases.clocks import today
 from ..errors import NotFound, ValidationError
-from ..extensions import db
+from ..extensions import begin_writing, db
 from ..models.base import utcnow
-from ..models.cases import Relationship
+from ..models.cases import Case, Relationship
 from ..models.outside import PublicNotification, PublicNotificationStatus, PublicSubmission
 from . import forms
 
@@ -30,6 +30,8 @@ COPY_MINUTES = 30
 # No 0/O or 1/I/L: a reference read out over the telephone is not misheard.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 DATE_FIELDS = ("date_of_birth", "date_of_death")
+# pg_advisory_xact_lock(namespace, key): "PUBN" for public submissions, then the address's key.
+ADDRESS_LOCK_NAMESPACE = 0x5055424E
 
 
 class RateLimited(Exception):
@@ -76,14 +78,31 @@ def is_rate_limited(address):
     return count >= current_app.config["PUBLIC_NOTIFICATIONS_PER_HOUR"]
 
 
+def _lock_address(address):
+    """Make this transaction the only one counting and adding submissions from this address
+    until it ends, so simultaneous posts cannot all count below the limit and all go in."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        key = int(_address_key(address)[:8], 16) - 2**31  # a signed 32-bit key
+        connection.execute(text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
+                           {"namespace": ADDRESS_LOCK_NAMESPACE, "key": key})
+    else:
+        # SQLite has one writer at a time: holding the write lock (BEGIN IMMEDIATE) is enough.
+        begin_writing(connection)
+
+
 def note_refusal(why):
     """Log a refused submission: why only, never what was sent or from where."""
     log.warning("public notification refused: %s", why)
 
 
 def submit_notification(address, details, family):
-    """Queue a notification; returns it and the one-time token for the notifier's copy."""
+    """Queue a notification; returns it and the one-time token for the notifier's copy.
+
+    The count and the insert are one locked transaction: over the limit, it rolls back."""
+    _lock_address(address)
     if is_rate_limited(address):
+        db.session.rollback()
         note_refusal("rate limit")
         raise RateLimited()
     token = secrets.token_urlsafe(32)
@@ -240,14 +259,23 @@ def accept_notification(actor, notification, confirmed_new=False):
     return case
 
 
-def link_notification(actor, notification, case_id):
-    """Record that the notification is about a case already open (no new case)."""
+def link_notification(actor, notification, case_id=None, case_ref=None):
+    """Record that the notification is about a case already open (no new case): one the
+    duplicate check matched (case_id), or any case the coordinator names by reference."""
     _check_new(notification)
-    case = case_services.get_case(case_id)
+    if case_ref is not None:
+        ref = case_services.normalise_case_ref(case_ref)
+        case = db.session.scalar(select(Case).where(Case.case_ref == ref))
+        if case is None:
+            raise ValidationError(f"There is no case with the reference {ref}. Check the "
+                                  f"reference on the case's page")
+    else:
+        case = case_services.get_case(case_id)
     _decide(actor, notification, PublicNotificationStatus.LINKED)
     notification.case_id = case.id
     audit.record(AuditEvent.PUBLIC_NOTIFICATION_LINKED, actor=actor, target=notification,
-                 detail={"case": str(case.id)})
+                 detail={"case": str(case.id),
+                         "by": "case_ref" if case_ref is not None else "match"})
     db.session.commit()
     return case
 

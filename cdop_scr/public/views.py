@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from ..auth.services import client_address
 from ..cases import services as case_services
-from ..errors import ValidationError
+from ..errors import ValidationError, render_error
 from ..models.base import utcnow
 from ..models.cases import Relationship
 from ..permissions import Permission, public, requires
@@ -28,6 +28,9 @@ COPY_TOKEN = "public_copy_token"  # noqa: S105 (a session key name)
 REFERENCE = "public_reference"
 RATE_LIMITED = ("You have sent too many notifications from this network in the last hour. "
                 "Telephone the child death review team, or try again in an hour")
+TOO_LARGE = ("Your notification was too large to send, so nothing has been sent. Go back, "
+             "shorten the longest answers (the circumstances can be up to 10,000 characters) "
+             "and send it again, or telephone the child death review team.")
 
 
 @bp.app_context_processor
@@ -74,6 +77,14 @@ def notify_death():
     return render_template("public/notify-death.html", form=form), status
 
 
+@bp.errorhandler(413)
+def notification_too_large(error):
+    """A post far bigger than any notification: the GOV.UK error page, saying what to do."""
+    if request.endpoint == "public.notify_death":
+        return render_error(413, TOO_LARGE)
+    return render_error(413)
+
+
 @bp.get("/notify-a-death/sent")
 @public
 def notification_sent():
@@ -106,15 +117,18 @@ def list_notifications():
     return render_template("public/list-notifications.html", new=new, decided=decided)
 
 
-def _render_notification(notification, matches=None, reject_form=None, status=200):
+def _render_notification(notification, matches=None, reject_form=None, link_form=None,
+                         status=200):
     accept_form = AcceptForm()
     if matches:
         accept_form.confirmed_new.data = "yes"
+    link_form = link_form or LinkForm(formdata=None)
     return render_template(
         "public/view-notification.html", notification=notification,
         details=notification.content["details"], family=notification.content.get("family") or [],
         relation_label=lambda code: Relationship.label_of(code, code),
-        matches=matches, accept_form=accept_form, link_form=LinkForm(),
+        matches=matches, accept_form=accept_form, link_form=link_form,
+        form=link_form if link_form.errors else None,
         reject_form=reject_form or RejectForm()), status
 
 
@@ -150,6 +164,8 @@ def accept_notification(notification_id):
 def link_notification(notification_id):
     notification = services.get_notification(notification_id)
     form = LinkForm()
+    if form.by_reference():
+        return _link_by_reference(notification, form)
     if not form.validate_on_submit():
         flash("Select the case to link this notification to.", "error")
         return redirect(url_for("public.view_notification", notification_id=notification.id))
@@ -160,6 +176,22 @@ def link_notification(notification_id):
         return redirect(url_for("public.view_notification", notification_id=notification.id))
     flash(f"Notification linked to case {case.case_ref}.", "success")
     return redirect(url_for("cases.view_case", case_id=case.id))
+
+
+def _link_by_reference(notification, form):
+    """Link to any case the coordinator names; a bad reference gets the page again with a
+    GOV.UK error (a view of the notification, audited as one) and changes nothing."""
+    if form.validate_on_submit():
+        try:
+            case = services.link_notification(_actor(), notification,
+                                              case_ref=form.case_ref.data)
+        except ValidationError as error:
+            form.case_ref.errors = [error.message]
+        else:
+            flash(f"Notification linked to case {case.case_ref}.", "success")
+            return redirect(url_for("cases.view_case", case_id=case.id))
+    return _render_notification(services.view_notification(_actor(), notification.id),
+                                link_form=form, status=400)
 
 
 def _uuid(value):

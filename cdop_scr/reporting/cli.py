@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..errors import DomainError
 from ..extensions import db
 from ..models import User
+from ..permissions import Permission
 from . import queries, services
 from .suppression import UnsafeTable
 
@@ -16,18 +17,20 @@ reports_cli = AppGroup("reports", help="Statistics: the statutory return and cro
 
 YEAR = click.option("--year", required=True, help="Financial year, e.g. 2011-12.")
 USER = click.option("--user", "user_email", default=None,
-                    help="Email of the coordinator or board manager asking for unsuppressed "
-                         "figures (required with --unsuppressed and for the extract; audited).")
+                    help="Email of the user asking, who must be allowed these figures (audited "
+                         "as them). Without it: the operating-system user running the command "
+                         "on the server, audited as system:<user>.")
 
 
-def _actor(user_email, needed):
-    if not needed:
-        return None
+def _actor(user_email):
+    """The named user, or the system actor when none is named (trusted like `cases import`)."""
     if not user_email:
-        raise click.UsageError("--user EMAIL is required for unsuppressed figures")
+        return services.SYSTEM
     user = db.session.scalar(select(User).filter_by(email=user_email.strip().lower()))
     if user is None or user.disabled:
         raise click.UsageError(f"no active account {user_email}")
+    if not user.can(Permission.VIEW_REPORTS):
+        raise click.ClickException(f"{user_email} may not see reports")
     return user
 
 
@@ -52,7 +55,7 @@ def _run(action):
 @USER
 def dfe_return(year, out_dir, unsuppressed, user_email):
     """Write the statutory return (LSCB1 form) for a financial year."""
-    actor = _actor(user_email, unsuppressed)
+    actor = _actor(user_email)
     result, files = _run(lambda: services.export_return(actor, year, out_dir, unsuppressed))
     for path in files:
         click.echo(f"wrote {path}")
@@ -71,7 +74,7 @@ def dfe_return(year, out_dir, unsuppressed, user_email):
 @USER
 def table(measure, year, rows, cols, unsuppressed, user_email):
     """Print a cross-table as CSV (row,column,value) on standard output."""
-    actor = _actor(user_email, unsuppressed)
+    actor = _actor(user_email)
     published = _run(lambda: services.cross_table(actor, measure, year, rows, cols, unsuppressed))
     sys.stdout.write(published.csv())
 
@@ -93,5 +96,5 @@ def data_quality(year):
 @USER
 def child_extract(year, user_email):
     """Print the child-level extract (CSV) of reviews completed in the year."""
-    actor = _actor(user_email, True)
+    actor = _actor(user_email)
     sys.stdout.write(_run(lambda: services.child_extract(actor, year)))

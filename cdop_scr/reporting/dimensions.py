@@ -198,9 +198,11 @@ def age_band_for(date_of_birth, date_of_death):
         raise ValueError("A death on or after the 18th birthday is not a child death")
     if days <= 27:
         return "0_27_days"
-    if days <= 364:
+    # The band is "28-364 days", but it is the post-neonatal band: from 28 days to the first
+    # birthday (ONS: "28 days and over but under one year"). When a 29 February falls in the
+    # first year, day 365 comes the day before the first birthday: still under one year.
+    if years < 1:
         return "28_364_days"
-    # Day 365 can come a day before a leap-year first birthday; the band says 364 days, so count it.
     for code, upper in (("1_4_years", 4), ("5_9_years", 9), ("10_14_years", 14)):
         if years <= upper:
             return code

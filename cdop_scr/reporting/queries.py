@@ -3,8 +3,15 @@
 A measure picks which cases count for a financial year; a dimension names the clear column (or
 SQL expression) a count is grouped by. Withdrawn cases, including those transferred to another
 CDOP, never count.
+
+Every table of one measure and year counts the same cases, whatever its dimensions, so their
+totals agree (the suppression of linked tables relies on it): a review completed without a
+category, outcome or time to review is not counted at all (data quality lists it), and a case
+not yet reviewed counts as "Not yet reviewed" when another measure is tabulated by the panel's
+outcome.
 """
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import and_, case, func, or_, select
@@ -68,13 +75,31 @@ def expression(name, year):
     }[name]
 
 
-def dimension(name, year=None):
+# The panel's outcome: known only for reviewed cases.
+OUTCOME_DIMENSIONS = ("category", "modifiable", "time_to_review")
+NOT_REVIEWED = ("not_reviewed", "Not yet reviewed")
+
+
+def dimension(name, year=None, measure=None):
+    """The dimension as a table of `measure` in `year` lists it (every table of that measure
+    and year lists it the same way)."""
     if name == "time_since_death":
         return TIME_SINCE_DEATH
     if name == "year_of_death":
         last = year or d.financial_year_of(date.today())
-        return d.year_dimension(years_before(last, 4), last)
-    return d.DIMENSIONS[name]
+        first = years_before(last, 4)
+        if measure:
+            # Every year a counted case died in, however long before.
+            earliest, latest = db.session.execute(
+                select(func.min(Case.financial_year_of_death),
+                       func.max(Case.financial_year_of_death)).where(condition(measure, last))
+            ).one()
+            first, last = min(first, earliest or first), max(last, latest or last)
+        return d.year_dimension(first, last)
+    found = d.DIMENSIONS[name]
+    if measure not in (None, "reviews_completed") and name in OUTCOME_DIMENSIONS:
+        return replace(found, items=found.items + (NOT_REVIEWED,), blank=NOT_REVIEWED[0])
+    return found
 
 
 def years_before(year, n):
@@ -83,13 +108,21 @@ def years_before(year, n):
     return d.financial_year_of(date(start.year - n, 4, 1))
 
 
+def signed_off(year):
+    """Reviews the panel signed off in the year, whether or not their outcome is complete."""
+    start, end = d.financial_year_bounds(year)
+    return and_(Case.status.in_([CaseStatus.REVIEWED, CaseStatus.CLOSED]),
+                Case.review_completed_on.between(start, end))
+
+
 def condition(measure, year):
     """Which cases a measure counts in financial year `year`."""
     start, end = d.financial_year_bounds(year)
     counted = Case.status != CaseStatus.WITHDRAWN
     if measure == "reviews_completed":
-        return and_(counted, Case.status.in_([CaseStatus.REVIEWED, CaseStatus.CLOSED]),
-                    Case.review_completed_on.between(start, end))
+        # Only reviews every table can place, so that all of them count the same cases.
+        return and_(signed_off(year), *(expression(name, year).is_not(None)
+                                        for name in OUTCOME_DIMENSIONS))
     if measure == "deaths_notified":
         return and_(counted, Case.notified_on.between(start, end))
     if measure == "deaths":
@@ -103,12 +136,7 @@ def condition(measure, year):
 def counts(measure, year, rows, cols=None):
     """{row_code: n} or {(row_code, col_code): n} for the cases the measure counts."""
     keys = [expression(rows, year)] + ([expression(cols, year)] if cols else [])
-    query = select(*keys, func.count()).where(condition(measure, year))
-    for name, key in zip([rows, cols], keys, strict=False):
-        if name in ("category", "modifiable", "time_to_review"):
-            # Without a value the case cannot be placed: data quality lists it instead.
-            query = query.where(key.is_not(None))
-    query = query.group_by(*keys)
+    query = select(*keys, func.count()).where(condition(measure, year)).group_by(*keys)
     result = {}
     for *key, n in db.session.execute(query):
         key = [_code(name, value) for name, value in zip([rows, cols], key, strict=False)]

@@ -11,6 +11,7 @@ import io
 import os
 import shutil
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,11 +25,13 @@ from ..audit import AuditEvent
 from ..errors import Forbidden, ValidationError
 from ..extensions import db
 from ..models.cases import Case
+from ..models.panels import Analysis, AnalysisFactor
 from ..permissions import Permission
 from . import dimensions as d
 from . import queries
-from .suppression import assert_safe, footnotes, suppress
-from .tables import build_table, percent_modifiable, tidy_csv, tidy_rows
+from .dimensions import MODIFIABLE
+from .suppression import Status, SuppressedTable, assert_safe, footnotes, suppress
+from .tables import PERCENT_MODIFIABLE, build_table, percent_modifiable, tidy_csv, tidy_rows
 
 
 @dataclass(frozen=True)
@@ -38,13 +41,14 @@ class TableSpec:
     measure: str
     rows: str
     cols: str | None = None
+    with_percent: bool = False  # add "% modifiable" lines to the tidy CSV
 
 
 RETURN_TABLES = [
     TableSpec("t1_notified", "Deaths notified, by expected or unexpected death",
               "deaths_notified", "death_expectation"),
     TableSpec("t2_category", "Reviews completed, by category of death and modifiable factors",
-              "reviews_completed", "category", "modifiable"),
+              "reviews_completed", "category", "modifiable", with_percent=True),
     TableSpec("t3_age", "Reviews completed, by age at death and modifiable factors",
               "reviews_completed", "age_band", "modifiable"),
     TableSpec("t4_sex", "Reviews completed, by sex and modifiable factors",
@@ -83,13 +87,18 @@ class Published:
         return self.table.value(key)
 
     def tidy_rows(self):
-        return tidy_rows(self.table, self.text)
+        """Every cell and total; for the category table also each row's "% modifiable"."""
+        rows = tidy_rows(self.table, self.text)
+        if self.spec.with_percent:
+            rows += [(label, PERCENT_MODIFIABLE, text)
+                     for label, text in self.percent_modifiable()]
+        return rows
 
     def csv(self):
         return tidy_csv(self.tidy_rows())
 
     def percent_modifiable(self):
-        if self.spec.cols != "modifiable":
+        if self.table.cols is not MODIFIABLE:
             return []
         hidden = self.suppressed.is_hidden if self.suppressed else (lambda key: False)
         return percent_modifiable(self.table, hidden)
@@ -124,15 +133,35 @@ def check_year(year):
     return year
 
 
+class SystemActor:
+    """Whoever runs `flask reports` on the server without naming a user: the operating-system
+    account that holds the keys, trusted as `flask cases import` is, and audited as
+    `system:<user>`."""
+
+    def can(self, permission):
+        return True
+
+
+SYSTEM = SystemActor()
+
+
+def _audit_actor(actor):
+    return None if actor is SYSTEM else actor
+
+
 def _check_unsuppressed(actor, unsuppressed):
     if unsuppressed and (actor is None or not actor.can(Permission.VIEW_UNSUPPRESSED)):
         raise Forbidden("Only coordinators and board managers may see unsuppressed figures.")
 
 
 def build(spec, year, unsuppressed=False):
-    """Count, tabulate and (unless unsuppressed) suppress one table; the gate runs here."""
-    rows = queries.dimension(spec.rows, year)
-    cols = queries.dimension(spec.cols, year) if spec.cols else None
+    """Count, tabulate and (unless unsuppressed) suppress one table; the gate runs here.
+
+    The table's totals are suppressed as the one-way tables of its dimensions (`suppress` does
+    it), so they read the same in the return, on the page and from `flask reports table`.
+    """
+    rows = queries.dimension(spec.rows, year, spec.measure)
+    cols = queries.dimension(spec.cols, year, spec.measure) if spec.cols else None
     table = build_table(queries.counts(spec.measure, year, spec.rows, spec.cols), rows, cols)
     if unsuppressed:
         return Published(spec, year, table, None)
@@ -141,8 +170,24 @@ def build(spec, year, unsuppressed=False):
     return Published(spec, year, table, published)
 
 
-def cross_table(actor, measure, year, rows, cols=None, unsuppressed=False):
-    """Any measure by one or two dimensions, for the page and `flask reports table`."""
+def trend(years):
+    """Deaths notified and reviews completed per year (oldest first), as the return prints each
+    year's grand total: `<5` when small. No total over the years: with a year hidden it would
+    give that year away."""
+    dimension = d.year_dimension(years[0], years[-1], name="year", title="Financial year")
+    series = []
+    for measure in ("deaths_notified", "reviews_completed"):
+        table = build_table({y: queries.total(measure, y) for y in dimension.codes}, dimension)
+        status = {(i, 0): Status.PRIMARY for i in range(table.n_rows)
+                  if 0 < table.value((i, 0)) < threshold()}
+        series.append(Published(TableSpec(measure, queries.MEASURES[measure], measure, "year"),
+                                years[-1], table, SuppressedTable(table, threshold(), status)))
+    return series
+
+
+def cross_table(actor, measure, year, rows, cols=None, unsuppressed=False, export=False):
+    """Any measure by one or two dimensions, for the page and `flask reports table`; with
+    `export`, for a download, audited as one."""
     check_year(year)
     if measure not in queries.MEASURES:
         raise ValidationError(f"Choose a measure: {', '.join(queries.MEASURES)}")
@@ -154,8 +199,13 @@ def cross_table(actor, measure, year, rows, cols=None, unsuppressed=False):
     _check_unsuppressed(actor, unsuppressed)
     spec = TableSpec("table", queries.MEASURES[measure], measure, rows, cols)
     published = build(spec, year, unsuppressed)
-    if unsuppressed:
-        audit.record(AuditEvent.UNSUPPRESSED_REPORT_VIEWED, actor=actor,
+    if export:
+        audit.record(AuditEvent.REPORT_EXPORTED, actor=_audit_actor(actor),
+                     detail={"report": "cross_table", "measure": measure, "year": year,
+                             "rows": rows, "cols": cols, "unsuppressed": unsuppressed})
+        db.session.commit()
+    elif unsuppressed:
+        audit.record(AuditEvent.UNSUPPRESSED_REPORT_VIEWED, actor=_audit_actor(actor),
                      detail={"measure": measure, "year": year, "rows": rows, "cols": cols})
         db.session.commit()
     return published
@@ -179,13 +229,16 @@ def notes(result):
         ("Generated at", result.generated_at.strftime("%Y-%m-%d %H:%M UTC")),
         ("Counted", "Reviews completed count by the panel's sign-off date; deaths notified by the "
                     "date of notification. Cases withdrawn or transferred to another CDOP are "
-                    "excluded."),
+                    "excluded, and so are reviews signed off without a category, outcome or "
+                    "time to review (listed under data quality)."),
     ]
     if result.unsuppressed:
         lines.append(("Suppression", "NONE: unsuppressed figures, not for publication."))
     else:
         lines.append(("Suppression", f"Counts from 1 to {result.threshold - 1} are not shown; "
-                                     f"further cells are hidden so they cannot be worked out."))
+                                     f"further cells are hidden so they cannot be worked out, "
+                                     f"from this table or with the others: every total reads "
+                                     f"the same in every table."))
         lines += [(f"Symbol {symbol}", meaning) for symbol, meaning in footnotes(result.threshold)]
     if result.warnings:
         lines += [("Data quality", warning) for warning in result.warnings]
@@ -223,7 +276,7 @@ def workbook(result):
         sheet.append(header)
         for line in body:
             sheet.append(line)
-        percents = published.percent_modifiable()
+        percents = published.percent_modifiable() if published.spec.with_percent else []
         if percents:
             sheet.append([])
             sheet.append([published.table.rows.title, "% modifiable"])
@@ -256,12 +309,26 @@ def write_return(result, out_dir):
     return [out_dir / name for name in names]
 
 
-def export_return(actor, year, out_dir=None, unsuppressed=False):
-    """Build the return, write or return it, and audit the export."""
+def csv_zip_bytes(result):
+    """<table_id>.csv for every table of the return, in one zip."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for published in result.tables:
+            archive.writestr(f"{published.spec.table_id}.csv", published.csv())
+    return buffer.getvalue()
+
+
+def export_return(actor, year, out_dir=None, unsuppressed=False, form="xlsx"):
+    """Build the return, write it to `out_dir` (or give it back as XLSX or a zip of the
+    CSVs: `form`), and audit the export."""
     result = build_return(actor, year, unsuppressed)
-    audit.record(AuditEvent.REPORT_EXPORTED, actor=actor,
-                 detail={"report": "dfe_return", "year": year, "unsuppressed": unsuppressed})
-    files = write_return(result, out_dir) if out_dir else workbook_bytes(result)
+    report = "dfe_return" if out_dir or form == "xlsx" else "dfe_return_csv"
+    audit.record(AuditEvent.REPORT_EXPORTED, actor=_audit_actor(actor),
+                 detail={"report": report, "year": year, "unsuppressed": unsuppressed})
+    if out_dir:
+        files = write_return(result, out_dir)
+    else:
+        files = workbook_bytes(result) if form == "xlsx" else csv_zip_bytes(result)
     db.session.commit()
     return result, files
 
@@ -276,10 +343,11 @@ def data_quality(year, deep=False):
     """
     check_year(year)
     issues = []
-    reviewed = queries.condition("reviews_completed", year)
+    reviewed = queries.signed_off(year)
     checks = [
         (and_(reviewed, Case.category.is_(None)), "reviewed without a category of death"),
         (and_(reviewed, Case.modifiable.is_(None)), "reviewed without a modifiable outcome"),
+        (and_(reviewed, Case.time_to_review.is_(None)), "reviewed without a time to review"),
         (and_(queries.condition("open_reviews", year),
               queries.time_since_death_at(d.financial_year_bounds(year)[1]) == "over_12_months",
               Case.delay_reason.is_(None)),
@@ -304,10 +372,6 @@ def data_quality(year, deep=False):
 
 def _modifiable_without_factor_check(reviewed):
     """Modifiable outcome but no grade-2 factor marked modifiable (needs the panel analysis)."""
-    try:
-        from ..models.panels import Analysis, AnalysisFactor
-    except ImportError:
-        return []
     has_factor = (
         select(AnalysisFactor.id)
         .join(Analysis, AnalysisFactor.analysis_id == Analysis.id)
@@ -337,7 +401,7 @@ def _age_inconsistencies(counted):
 
 def view_data_quality(actor, year):
     issues = data_quality(year, deep=True)
-    audit.record(AuditEvent.DATA_QUALITY_VIEWED, actor=actor, detail={"year": year})
+    audit.record(AuditEvent.DATA_QUALITY_VIEWED, actor=_audit_actor(actor), detail={"year": year})
     db.session.commit()
     return issues
 
@@ -364,13 +428,13 @@ def child_extract(actor, year):
     rows = [EXTRACT_COLUMNS]
     for (case_id, fy, band, sex, ethnicity, expectation, place, category, modifiable, event,
          ttr, scr) in db.session.execute(
-        select(*columns).where(queries.condition("reviews_completed", year))
+        select(*columns).where(queries.signed_off(year))
         .order_by(Case.review_completed_on, Case.id)
     ):
         rows.append([_pseudonym(case_id), year, fy, band, sex, ethnicity or "Z", expectation,
                      place or "", category or "", modifiable or "", event or "none", ttr or "",
                      "yes" if scr else "no"])
-    audit.record(AuditEvent.CHILD_EXTRACT_EXPORTED, actor=actor,
+    audit.record(AuditEvent.CHILD_EXTRACT_EXPORTED, actor=_audit_actor(actor),
                  detail={"year": year, "rows": len(rows) - 1})
     db.session.commit()
     out = io.StringIO()

@@ -7,11 +7,8 @@ from flask_login import current_user
 
 from ..errors import ValidationError
 from ..permissions import Permission, requires
-from . import bp, charts, queries, services
-from . import dimensions as d
+from . import bp, charts, services
 from .forms import CrossTableForm, ReportForm
-from .suppression import suppress
-from .tables import build_table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -31,19 +28,6 @@ def _year_form(form_class):
     return form, form.validate()
 
 
-def _trend(years):
-    """Deaths notified and reviews completed per year, each suppressed as a one-way table."""
-    dimension = d.year_dimension(years[-1], years[0], name="year", title="Financial year")
-    series = []
-    for measure in ("deaths_notified", "reviews_completed"):
-        table = build_table({y: queries.total(measure, y) for y in dimension.codes}, dimension)
-        published = services.Published(
-            services.TableSpec(measure, queries.MEASURES[measure], measure, "year_of_death"),
-            years[0], table, suppress(table, services.threshold()))
-        series.append(published)
-    return series
-
-
 @bp.get("/reports")
 @requires(Permission.VIEW_REPORTS)
 def index():
@@ -52,7 +36,7 @@ def index():
         return render_template("reporting/index.html", form=form, year=None), 400
     year = form.year.data
     category = services.build(services.RETURN_TABLES[1], year)
-    trend = _trend(services.available_years())
+    trend = services.trend(services.available_years()[::-1])
     return render_template(
         "reporting/index.html", form=form, year=year, category=category,
         category_chart=charts.chart_of(category), trend=trend,
@@ -87,7 +71,7 @@ def cross_table_csv():
     args = request.args
     published = services.cross_table(
         _actor(), args.get("measure", ""), args.get("year", ""), args.get("rows", ""),
-        args.get("cols") or None, args.get("unsuppressed") == "y")
+        args.get("cols") or None, args.get("unsuppressed") == "y", export=True)
     return Response(published.csv(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=table.csv"})
 
@@ -100,6 +84,17 @@ def download_return():
     _, content = services.export_return(_actor(), year, unsuppressed=unsuppressed)
     name = f"cdop-return-{year}{'-UNSUPPRESSED' if unsuppressed else ''}.xlsx"
     return Response(content, mimetype=XLSX,
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.get("/reports/return-csv.zip")
+@requires(Permission.VIEW_REPORTS)
+def download_return_csv():
+    year = request.args.get("year", "")
+    unsuppressed = request.args.get("unsuppressed") == "y"
+    _, content = services.export_return(_actor(), year, unsuppressed=unsuppressed, form="csv")
+    name = f"cdop-return-{year}{'-UNSUPPRESSED' if unsuppressed else ''}-csv.zip"
+    return Response(content, mimetype="application/zip",
                     headers={"Content-Disposition": f"attachment; filename={name}"})
 
 

@@ -1,8 +1,10 @@
 """Serious case review services: the record, its decision, status, documents and action plan.
 
 The board manager (Permission.MANAGE_SCR) sees the identifiers of the reviews they manage; a
-linked CDOP case still opens under the case rules. Each change checks, changes, records its
-audit event and commits once; each page showing identifiers or narrative records one view.
+linked CDOP case opens from its review pseudonymised, or identifiable through break-glass (see
+view_linked_case). Each change
+checks, changes, records its audit event and commits once; each page showing identifiers or
+narrative records one view.
 """
 
 from dataclasses import dataclass, field
@@ -30,12 +32,16 @@ from ..models.scr import (
     ReviewMeeting,
     ReviewStatus,
 )
+from ..panels import services as panel_services
 from ..workdays import today
 from . import rules
 from .clocks import clocks_for
 
 SOURCE = SourceType.SCR_REVIEW.value
 PANEL_SOURCE = SourceType.CDOP_CASE.value
+TRACKED_SOURCES = (SOURCE, PANEL_SOURCE)
+# How the child is named in a linked case's narrative read from a review.
+LINKED_CASE_PSEUDONYM = "the child"
 REVIEW_CONFLICT = ("Someone else changed this review while you were working on it. "
                    "Nothing was saved.")
 # The fields of the review form, in order; identifiers and narrative among them are encrypted.
@@ -89,6 +95,35 @@ def get_referable_case(case_id):
     if case is None or case.scr_referred_on is None:
         raise NotFound()
     return case
+
+
+def get_linked_case(actor, review, case_id):
+    """The CDOP case this review was started from; any other case is not found from here."""
+    return panel_services.linked_case(actor, review, case_id)
+
+
+def view_linked_case(actor, review, case_id):
+    """The CDOP case this review was started from: pseudonymised, or identifiable while the
+    actor's break-glass grant from this review lasts. Any other case is not found.
+
+    The review is the board manager's need-to-know; the case record is the coordinator's, so
+    its identifiers follow the case rules (break-glass, with a reason, time-limited and
+    alerted). One audit row, on the case, naming the grant when there is one.
+    """
+    case = get_linked_case(actor, review, case_id)
+    grant = panel_services.active_review_grant(actor, review, case.id)
+    detail = {"page": "review_linked_case", "review": str(review.id),
+              "identifiable": grant is not None}
+    if grant is not None:
+        detail["break_glass"] = str(grant.id)
+    audit.record(AuditEvent.CASE_VIEWED, actor=actor, target=case, detail=detail)
+    db.session.commit()
+    return case, panel_services.pseudonymised(case, LINKED_CASE_PSEUDONYM), grant
+
+
+def break_glass_linked_case(actor, review, case_id, reason):
+    """Break-glass to the linked case's identifiable record (see panels.services)."""
+    return panel_services.break_glass_from_review(actor, review, case_id, reason)
 
 
 # Creating and editing ---------------------------------------------------------------------------
@@ -365,7 +400,8 @@ class Dashboard:
     overdue: list
     escalations: list
     escalation_days: int
-    # CDOP panel recommendations, tracked in the same way (progressed by the coordinator).
+    # CDOP panel recommendations, tracked and progressed by the board manager in the same way;
+    # the escalation list holds the actions of both.
     panel_counts: list = field(default_factory=list)
     panel_overdue: list = field(default_factory=list)
 
@@ -388,7 +424,10 @@ def dashboard(actor):
         reviews=[ReviewClocks(r, clocks_for(r, on)) for r in open_reviews()],
         counts=actions.counts_by_agency(SOURCE, on),
         overdue=actions.overdue_actions(SOURCE, on),
-        escalations=actions.overdue_actions(SOURCE, on, more_than_days=days),
+        escalations=sorted(
+            (a for source in TRACKED_SOURCES
+             for a in actions.overdue_actions(source, on, more_than_days=days)),
+            key=lambda a: (a.due_on, a.agency_name)),
         escalation_days=days,
         panel_counts=actions.counts_by_agency(PANEL_SOURCE, on),
         panel_overdue=actions.overdue_actions(PANEL_SOURCE, on),
@@ -401,9 +440,11 @@ def dashboard(actor):
 
 
 def export_tracker(actor, fmt):
-    """The action-plan tracker of every review as CSV or XLSX bytes (audited)."""
+    """The action-plan tracker of every review and every CDOP panel plan as CSV or XLSX bytes
+    (audited)."""
     on = today()
-    rows = [export.row_for(a, on) for a in actions.tracker_actions(SOURCE)]
+    rows = [export.row_for(a, on) for source in TRACKED_SOURCES
+            for a in actions.tracker_actions(source)]
     data = export.to_csv(rows) if fmt == "csv" else export.to_xlsx(rows)
-    actions.record_export(actor, SOURCE, fmt, len(rows))
+    actions.record_export(actor, TRACKED_SOURCES, fmt, len(rows))
     return data

@@ -10,6 +10,8 @@ from ..actions.views import conflict_page as _conflict_page
 from ..errors import Conflict, ValidationError
 from ..models.actions import ActionStatus
 from ..models.scr import DocumentKind
+from ..panels.forms import BreakGlassForm
+from ..panels.views import LONDON
 from ..permissions import Permission, requires
 from ..workdays import today
 from . import bp, rules, services
@@ -115,9 +117,42 @@ def view_review(review_id):
         "scr/view-review.html", review=review, clocks=clocks_for(review),
         documents=services.documents_for(review), plan=plan, today=today(),
         next_statuses=rules.next_statuses(review.status),
-        case_link=("cases.view_case" in current_app.view_functions),
         kind_labels=dict(DocumentKind.choices()),
     )
+
+
+LINKED_CASE_URL = "/reviews/<uuid:review_id>/linked-case/<uuid:case_id>"
+
+
+@bp.get(LINKED_CASE_URL)
+@requires(Permission.MANAGE_SCR)
+def view_linked_case(review_id, case_id):
+    review = services.get_review(review_id)
+    case, summary, grant = services.view_linked_case(_actor(), review, case_id)
+    until = grant.expires_at.astimezone(LONDON).strftime("%-d %B %Y, %H:%M") if grant else None
+    return render_template("scr/linked-case.html", review=review, case=case, summary=summary,
+                           grant=grant, until=until)
+
+
+@bp.route(LINKED_CASE_URL + "/break-glass", methods=["GET", "POST"])
+@requires(Permission.BREAK_GLASS)
+def break_glass_linked_case(review_id, case_id):
+    review = services.get_review(review_id)
+    case = services.get_linked_case(_actor(), review, case_id)
+    form = BreakGlassForm()
+    minutes = current_app.config["BREAK_GLASS_MINUTES"]
+    if form.validate_on_submit():
+        try:
+            services.break_glass_linked_case(_actor(), review, case.id, form.reason.data)
+        except ValidationError as error:
+            _add_error(form.reason, error.message)
+        else:
+            flash(f"You can see the identifiable record of case {case.case_ref} for {minutes} "
+                  "minutes. Your access and reason are recorded.", "success")
+            return redirect(url_for("scr.view_linked_case", review_id=review.id,
+                                    case_id=case.id))
+    return render_template("scr/break-glass.html", form=form, review=review, case=case,
+                           minutes=minutes)
 
 
 @bp.route("/reviews/<uuid:review_id>/edit", methods=["GET", "POST"])

@@ -14,13 +14,16 @@ users_cli = AppGroup("users", help="Manage staff accounts.")
 
 @users_cli.command("create")
 @click.option("--email", required=True, help="Sign-in email address.")
-@click.option("--name", "full_name", required=True, help="Full name.")
+@click.option("--name", "full_name", default=None,
+              help="Full name (default: the part of the email address before the @).")
 @click.option("--role", "roles", multiple=True, required=True,
               type=click.Choice([r.value for r in Role]), help="A role (repeat for several).")
 @click.option("--password", default=None,
               help="Initial password (12+ characters). Omit to issue a temporary one.")
 def create(email, full_name, roles, password):
     """Create a staff account."""
+    if full_name is None:
+        full_name = email.partition("@")[0]
     if password is not None and len(password) < 12:
         raise click.UsageError("--password must be 12 characters or more")
     _check_account(email, full_name)

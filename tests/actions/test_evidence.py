@@ -117,18 +117,137 @@ def test_a_completed_action_takes_no_more_evidence_or_changes(app, db, board_man
         actions.start_action(board_manager, action, action.version)
 
 
-@pytest.mark.parametrize(("current", "new"), [
-    (a, b) for a in S for b in S if b in rules.TRANSITIONS[a]])
-def test_each_allowed_action_move_is_in_the_table(current, new):
-    assert rules.can_move(current, new)
+# The action status table, written out by hand from issue 6: "not_started, in_progress,
+# evidence_submitted, completed (only after the board manager accepts the evidence),
+# not_accepted (with the reason; back to the agency)". Evidence may come at any stage before
+# completion, and more may follow evidence already waiting; an action whose evidence was not
+# accepted is back with the agency, to work on or to send new evidence. Nothing goes back to
+# not started, and completed is final.
+EXPECTED = {
+    "not_started": {"in_progress", "evidence_submitted"},
+    "in_progress": {"evidence_submitted"},
+    "evidence_submitted": {"evidence_submitted", "completed", "not_accepted"},
+    "not_accepted": {"in_progress", "evidence_submitted"},
+    "completed": set(),
+}
+TARGETS = ("in_progress", "evidence_submitted", "completed", "not_accepted")
+ALLOWED_MOVES = [(a, b) for a in EXPECTED for b in TARGETS if b in EXPECTED[a]]
+REFUSED_MOVES = [(a, b) for a in EXPECTED for b in TARGETS if b not in EXPECTED[a]]
+# Why each refused move is refused, as the board manager reads it.
+REFUSAL = {
+    ("not_started", "completed"): "cannot be completed without at least one evidence entry",
+    ("not_started", "not_accepted"): "has no evidence awaiting a decision",
+    ("in_progress", "in_progress"): "is 'In progress': it cannot move to 'In progress'",
+    ("in_progress", "completed"): "cannot be completed without at least one evidence entry",
+    ("in_progress", "not_accepted"): "has no evidence awaiting a decision",
+    ("evidence_submitted", "in_progress"):
+        "is 'Evidence submitted': it cannot move to 'In progress'",
+    ("not_accepted", "completed"): "has no evidence awaiting a decision",
+    ("not_accepted", "not_accepted"): "has no evidence awaiting a decision",
+    **{("completed", b): "is completed: it cannot change" for b in TARGETS},
+}
 
 
-@pytest.mark.parametrize(("current", "new"), [
-    (S.NOT_STARTED, S.COMPLETED), (S.IN_PROGRESS, S.COMPLETED), (S.NOT_ACCEPTED, S.COMPLETED),
-    (S.COMPLETED, S.IN_PROGRESS), (S.IN_PROGRESS, S.NOT_STARTED), (S.NOT_STARTED, S.NOT_ACCEPTED),
-])
-def test_moves_outside_the_table_are_refused(current, new):
-    assert not rules.can_move(current, new)
+def test_the_action_status_table_is_the_one_the_issue_describes():
+    assert {s.value for s in S} == set(EXPECTED)
+    assert {a.value: {b.value for b in moves} for a, moves in rules.TRANSITIONS.items()} == \
+        EXPECTED
+    assert set(REFUSAL) == set(REFUSED_MOVES)
+
+
+def action_in(actor, status):
+    """An action brought to `status` through the services, as the board manager would."""
+    made = add_action(actor, make_review(actor))
+    if status == "not_started":
+        return made
+    actions.start_action(actor, made, made.version)
+    if status == "in_progress":
+        return made
+    actions.submit_evidence(actor, made, made.version, "Training register.")
+    if status == "not_accepted":
+        actions.reject_evidence(actor, made, made.version, "Send the attendance list.")
+    elif status == "completed":
+        actions.accept_evidence(actor, made, made.version)
+    return made
+
+
+def move(actor, action, new):
+    """Ask for a move the way the pages do: one service per target status."""
+    if new == "in_progress":
+        actions.start_action(actor, action, action.version)
+    elif new == "evidence_submitted":
+        actions.submit_evidence(actor, action, action.version, "More evidence.")
+    elif new == "completed":
+        actions.accept_evidence(actor, action, action.version)
+    else:
+        actions.reject_evidence(actor, action, action.version, "Not enough.")
+
+
+def test_an_action_reaches_each_starting_status_through_the_services(app, db, board_manager):
+    for status in EXPECTED:
+        assert fresh(db, action_in(board_manager, status)).status == status
+
+
+@pytest.mark.parametrize(("current", "new"), ALLOWED_MOVES,
+                         ids=[f"{a}->{b}" for a, b in ALLOWED_MOVES])
+def test_an_allowed_action_move_is_made_and_audited(app, db, board_manager, current, new):
+    made = action_in(board_manager, current)
+    evidence_before = len(made.evidence)
+    before = len(audit_events(AuditEvent.ACTION_UPDATED))
+    move(board_manager, made, new)
+    made = fresh(db, made)
+    assert made.status == new
+    [row] = audit_events(AuditEvent.ACTION_UPDATED)[before:]
+    assert row.detail == f'{{"from":"{current}","to":"{new}"}}'
+    if new == "evidence_submitted":
+        assert len(made.evidence) == evidence_before + 1
+    if new == "completed":
+        assert made.completed_on is not None
+        assert made.evidence[-1].outcome == "accepted"
+    if new == "not_accepted":
+        assert made.evidence[-1].reason == "Not enough."
+
+
+@pytest.mark.parametrize(("current", "new"), REFUSED_MOVES,
+                         ids=[f"{a}->{b}" for a, b in REFUSED_MOVES])
+def test_a_refused_action_move_says_why_and_changes_nothing(app, db, board_manager, current,
+                                                            new):
+    made = action_in(board_manager, current)
+    version, evidence = made.version, [(e.id, e.outcome) for e in made.evidence]
+    before = len(audit_events())
+    with pytest.raises(ValidationError) as refused:
+        move(board_manager, made, new)
+    db.session.rollback()
+    made = fresh(db, made)
+    assert refused.value.message == f"Action 1.1 {REFUSAL[current, new]}"
+    assert (made.status, made.version) == (current, version)
+    assert [(e.id, e.outcome) for e in made.evidence] == evidence
+    assert len(audit_events()) == before
+
+
+def test_more_evidence_can_follow_evidence_waiting_and_acceptance_decides_on_all_of_it(
+        app, db, board_manager):
+    made = action_in(board_manager, "evidence_submitted")
+    actions.submit_evidence(board_manager, made, made.version, "The second half of the list.")
+    made = fresh(db, made)
+    assert made.status == "evidence_submitted"
+    assert [e.outcome for e in made.evidence] == [None, None]
+    actions.accept_evidence(board_manager, made, made.version)
+    assert [e.outcome for e in fresh(db, made).evidence] == ["accepted", "accepted"]
+
+
+def test_an_action_whose_evidence_was_not_accepted_goes_back_to_work_and_on_to_completion(
+        app, db, board_manager):
+    made = action_in(board_manager, "not_accepted")
+    actions.start_action(board_manager, made, made.version)
+    assert fresh(db, made).status == "in_progress"
+    made = fresh(db, made)
+    actions.submit_evidence(board_manager, made, made.version, "The attendance list.")
+    made = fresh(db, made)
+    actions.accept_evidence(board_manager, made, made.version)
+    made = fresh(db, made)
+    assert made.status == "completed"
+    assert [e.outcome for e in made.evidence] == ["not_accepted", "accepted"]
 
 
 def test_a_stale_version_is_a_conflict_and_changes_nothing(app, db, board_manager, action):

@@ -218,22 +218,54 @@ def test_a_wrong_token_gets_the_same_page_as_every_other_refusal(
         assert "school" not in text_of(page).lower()
 
 
-def test_the_token_is_looked_up_by_hash_and_compared_in_constant_time(app, monkeypatch):
+def test_a_wrong_a_near_miss_and_the_real_token_take_the_same_path_to_the_comparison(
+        app, db, case, report, send_link, monkeypatch):
+    """Up to the one constant-time comparison, every token costs the same: one lookup by the
+    SHA-256 of the token (never the token, never a prefix), then compare_digest of two
+    64-character digests. Nothing about the token decides what is queried before that."""
     import hmac
+    import secrets
+
+    from sqlalchemy import event
 
     from cdop_scr.agency_links import services
 
-    compared = []
-    real = hmac.compare_digest
+    real = send_link(case, report)
+    near_miss = real[:-1] + ("A" if real[-1] != "A" else "B")
+    trace = []
+    compare = hmac.compare_digest
 
     def spy(a, b):
-        compared.append((a, b))
-        return real(a, b)
+        trace.append(("compare_digest", len(a), len(b)))
+        return compare(a, b)
+
+    def on_sql(conn, cursor, statement, parameters, context, executemany):
+        trace.append(("sql", " ".join(statement.split()), str(parameters)))
 
     monkeypatch.setattr(services.hmac, "compare_digest", spy)
-    with app.test_request_context():
-        assert services.open_link("no-such-token") is None
-    assert compared and compared[0][1] == hashlib.sha256(b"no-such-token").hexdigest()
+    paths, outcomes = {}, {}
+    db.session.commit()
+    event.listen(db.engine, "before_cursor_execute", on_sql)
+    try:
+        for name, token in (("wrong", secrets.token_urlsafe(32)), ("near miss", near_miss),
+                            ("real", real)):
+            trace.clear()
+            with app.test_request_context():
+                outcomes[name] = services.open_link(token) is not None
+                db.session.rollback()
+            upto = next(i for i, step in enumerate(trace) if step[0] == "compare_digest")
+            queries = [step for step in trace[:upto] if step[0] == "sql"]
+            lookups = [step for step in queries if "agency_report_link" in step[1]]
+            assert len(lookups) == 1, (name, queries)
+            assert hashlib.sha256(token.encode()).hexdigest() in lookups[0][2]
+            assert token not in lookups[0][2] and token[:20] not in " ".join(
+                step[2] for step in queries)
+            paths[name] = [step[:2] if step[0] == "sql" else step for step in trace[:upto + 1]]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", on_sql)
+    assert outcomes == {"wrong": False, "near miss": False, "real": True}
+    assert paths["wrong"] == paths["near miss"] == paths["real"]
+    assert paths["real"][-1] == ("compare_digest", 64, 64)
 
 
 def test_a_link_stops_working_when_the_coordinator_records_or_waives_the_report(

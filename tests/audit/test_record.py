@@ -82,7 +82,7 @@ def test_an_event_in_a_request_with_no_one_signed_in_is_anonymous(app, db):
     {"target_type": "user", "target_id": "Jane Smith"},
     {"target_type": "Child Name", "target_id": uuid.uuid4()},
     {"outcome": "maybe"},
-    {"detail": {"notes": "x" * 3000}},
+    {"detail": {"notes": "x" * 30000}},
 ])
 def test_identifying_or_oversized_values_are_refused(app, kwargs):
     with pytest.raises(ValueError):

@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -6,6 +7,7 @@ from sqlalchemy import select
 
 from cdop_scr import create_app
 from cdop_scr.crypto import keys
+from cdop_scr.extensions import db as _db
 from cdop_scr.models import UserSession
 
 from ..conftest import DEFAULT_PASSWORD
@@ -124,6 +126,30 @@ def test_production_cookies_are_secure_host_only_and_pages_send_hsts(production_
     assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
     assert app.config["SESSION_COOKIE_NAME"].startswith("__Host-")
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_production_sets_the_session_cookie_secure_with_the_host_prefix(production_environment):
+    app = create_app("production", SQLALCHEMY_DATABASE_URI=__import__("os").environ["DATABASE_URL"])
+    with app.app_context():
+        user = UserFactory()
+        client = app.test_client()
+        page = client.get("/sign-in", base_url="https://localhost")
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                          page.get_data(as_text=True)).group(1)
+        response = client.post(
+            "/sign-in", base_url="https://localhost",
+            headers={"Referer": "https://localhost/sign-in"},  # CSRF checks it over HTTPS
+            data={"email": user.email, "password": DEFAULT_PASSWORD, "csrf_token": token})
+        assert response.status_code == 302 and response.headers["Location"].endswith("/home")
+        cookies = response.headers.getlist("Set-Cookie")
+        _db.session.remove()
+        _db.engine.dispose()
+    session_cookie = [c for c in cookies if c.startswith("__Host-cdop_session=")]
+    assert session_cookie, cookies
+    attributes = [part.strip() for part in session_cookie[0].split(";")]
+    assert "Secure" in attributes and "HttpOnly" in attributes and "Path=/" in attributes
+    assert "SameSite=Lax" in attributes
+    assert not any(part.lower().startswith("domain=") for part in attributes)  # __Host- rule
 
 
 def test_production_refuses_to_start_without_its_keys(production_environment, monkeypatch):

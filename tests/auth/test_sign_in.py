@@ -102,6 +102,42 @@ def test_sign_in_works_again_once_the_back_off_period_has_passed(client):
         assert sign_in(client, "patient@example.org").status_code == 302
 
 
+def test_failures_spread_over_the_window_back_sign_in_off_for_a_full_period_after_the_last(
+    make_app, db
+):
+    first, second = make_app(), make_app()  # two workers sharing one database
+    with first.app_context():
+        UserFactory(email="spread@example.org")
+
+    def attempt(app, password=DEFAULT_PASSWORD):
+        with app.app_context():
+            return sign_in(app.test_client(), "spread@example.org", password).status_code
+
+    with time_machine.travel("2026-11-22 10:00:00+00:00", tick=False) as traveller:
+        for n in range(10):  # one every 30 seconds: the tenth at 4 min 30 s
+            if n:
+                traveller.shift(timedelta(seconds=30))
+            assert attempt((first, second)[n % 2], "wrong password guess") == 200
+        traveller.shift(timedelta(seconds=40))  # 5 min 10 s after the first failure
+        assert attempt(second) == 429
+        traveller.shift(timedelta(minutes=4, seconds=19))  # 4 min 59 s after the tenth
+        assert attempt(first) == 429
+        traveller.shift(timedelta(seconds=2))  # the back-off has run its course
+        assert attempt(second) == 302
+
+
+def test_the_wait_in_the_message_follows_the_configured_window(make_app):
+    app = make_app(SIGN_IN_WINDOW_MINUTES=15)
+    with app.app_context():
+        UserFactory(email="slow@example.org")
+        client = app.test_client()
+        for _ in range(10):
+            sign_in(client, "slow@example.org", "wrong password guess")
+        assert error_summary(sign_in(client, "slow@example.org")) == [
+            "Too many failed attempts to sign in. Wait 15 minutes, then try again"
+        ]
+
+
 def test_a_stored_hash_is_upgraded_when_the_cost_is_raised(make_app, db):
     app = make_app()
     with app.app_context():

@@ -56,6 +56,9 @@ def test_board_manager_is_made_to_set_up_two_factor_sign_in(live_app, live_serve
     sign_in(page, live_server, email, DEFAULT_PASSWORD)
     expect(page).to_have_url(f"{live_server}/sign-in/set-up-two-factor")
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-factor sign-in")
+    journey.check("offer-two-factor")
+    page.get_by_role("button", name="Set up two-factor sign-in").click()
+    expect(page).to_have_url(f"{live_server}/sign-in/set-up-two-factor")
     qr_code = page.get_by_role("img", name="QR code to scan with your authenticator app")
     expect(qr_code).to_be_visible()
     assert qr_code.evaluate("img => img.naturalWidth") > 0, "the QR code did not load"

@@ -5,11 +5,13 @@ from datetime import date
 
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import event as sa_event
+from sqlalchemy import func, select
 
 from cdop_scr.audit import AuditEvent
 from cdop_scr.cases import services
 from cdop_scr.models.audit import AuditRecord
+from cdop_scr.models.cases import Case, FamilyMember
 
 from ..helpers import audit_events
 
@@ -101,18 +103,72 @@ def test_flash_messages_and_urls_carry_no_identifiers(client, login_as, db):
     assert "Testchild" not in banner
 
 
-def test_every_change_is_audited_in_the_same_transaction(db, make_case, coordinator):
+class CommitRefused(Exception):
+    """The database refusing a commit after the change and its audit row were written."""
+
+
+CASES = Case.__table__
+# Each change: what it leaves in the database (a query, its value once changed) and the one
+# audit row it writes.
+CHANGES = {
+    "key dates": (lambda c, actor: services.update_key_dates(
+        actor, c, c.version, {"review_meeting_on": date(2024, 5, 1)}),
+        lambda c: select(CASES.c.review_meeting_on.is_not(None)).where(CASES.c.id == c), True,
+        "case_updated"),
+    "delay reason": (lambda c, actor: services.record_delay_reason(
+        actor, c, c.version, "other", "Family request"),
+        lambda c: select(CASES.c.delay_reason).where(CASES.c.id == c), "other", "case_updated"),
+    "family member": (lambda c, actor: services.add_family_member(actor, c, "sibling", "Sib"),
+                      lambda c: select(func.count()).select_from(FamilyMember)
+                      .where(FamilyMember.case_id == c), 1, "case_updated"),
+    "status": (lambda c, actor: services.change_status(actor, c, c.version,
+                                                       "gathering_information"),
+               lambda c: select(CASES.c.status).where(CASES.c.id == c), "gathering_information",
+               "case_status_changed"),
+    "withdrawal": (lambda c, actor: services.withdraw_case(actor, c, c.version,
+                                                           "entered_in_error"),
+                   lambda c: select(CASES.c.status).where(CASES.c.id == c), "withdrawn",
+                   "case_status_changed"),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_every_change_is_audited_in_the_same_transaction(db, make_case, coordinator, change):
+    make_change, stored, changed, recorded = CHANGES[change]
     case = make_case()
-    events = [r.event for r in audit_events()]
-    services.update_key_dates(coordinator, case, case.version,
-                              {"review_meeting_on": date(2024, 5, 1)})
-    services.record_delay_reason(coordinator, case, case.version, "other", "Family request")
-    services.add_family_member(coordinator, case, "sibling", "Sib")
-    services.change_status(coordinator, case, case.version, "gathering_information")
-    services.withdraw_case(coordinator, case, case.version, "entered_in_error")
-    added = [r.event for r in audit_events()][len(events):]
-    assert added == ["case_updated", "case_updated", "case_updated", "case_status_changed",
-                     "case_status_changed"]
+    case_id, before = case.id, audit_events()[-1].seq
+    seen = {}
+
+    def refuse(session):
+        """At commit: what this one transaction holds, then the database says no."""
+        session.flush()
+        connection = session.connection()
+        seen["change"] = connection.execute(stored(case_id)).scalar()
+        seen["audit"] = connection.execute(
+            select(AuditRecord.event, AuditRecord.target_id).where(AuditRecord.seq > before)
+        ).all()
+        raise CommitRefused
+
+    session = db.session()
+    sa_event.listen(session, "before_commit", refuse)
+    try:
+        with pytest.raises(CommitRefused):
+            make_change(case, coordinator)
+    finally:
+        sa_event.remove(session, "before_commit", refuse)
+    db.session.rollback()
+
+    # The change and its audit row were written in the transaction that failed...
+    assert seen["change"] == changed
+    assert [tuple(row) for row in seen["audit"]] == [(recorded, str(case_id))]
+    # ...and both went with it: neither was left behind.
+    assert db.session.execute(stored(case_id)).scalar() != changed
+    assert [r.seq for r in audit_events()][-1] == before
+
+    # Committed, the same change keeps the same audit rows.
+    make_change(db.session.get(Case, case_id), coordinator)
+    assert db.session.execute(stored(case_id)).scalar() == changed
+    assert [(r.event, r.target_id) for r in audit_events() if r.seq > before] == seen["audit"]
 
 
 def test_agency_report_narrative_and_contacts_are_not_stored_in_clear(db, case_with_report):

@@ -54,7 +54,9 @@ def count(db, model=Case):
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_a_good_file_imports_every_row_with_generated_and_given_references(app, db, tmp_path):
+def test_a_good_file_imports_every_row_with_generated_and_given_references(app, db, tmp_path,
+                                                                          monkeypatch):
+    monkeypatch.setattr("getpass.getuser", lambda: "migrator")
     text = csv_text(
         row(1),
         row(2, case_ref="OLD-77", review_completed_on="2024-01-15", category="6",
@@ -84,9 +86,46 @@ def test_a_good_file_imports_every_row_with_generated_and_given_references(app, 
     created = audit_events(AuditEvent.CASE_CREATED)
     assert len(created) == 4
     assert {e.actor_label for e in created} == {created[0].actor_label}
-    assert created[0].actor_label.startswith("system:") and created[0].actor_id is None
+    # A command-line import is the system, named with the operating-system user.
+    assert created[0].actor_label == "system:migrator" and created[0].actor_id is None
     summary = audit_events(AuditEvent.CASES_IMPORTED)
     assert len(summary) == 1 and summary[0].detail_dict["rows"] == 4
+    assert (summary[0].actor_label, summary[0].detail_dict["via"]) == ("system:migrator", "cli")
+
+
+def test_the_command_shows_a_progress_bar_on_standard_error(app, db, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text(csv_text(row(1), row(2), row(3)), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["cases", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Importing cases" in result.stderr
+    assert "Importing cases" not in result.stdout
+    assert result.stdout.strip() == "Imported 3 cases."
+
+
+def test_on_a_terminal_the_progress_bar_fills_to_100_percent(app, db, tmp_path, monkeypatch):
+    import click._termui_impl
+
+    monkeypatch.setattr(click._termui_impl, "isatty", lambda stream: True)
+    path = tmp_path / "cases.csv"
+    path.write_text(csv_text(row(1), row(2)), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["cases", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    last = result.stderr.replace("\r", "\n").strip().splitlines()[-1]
+    assert last.startswith("Importing cases") and "100%" in last, result.stderr
+
+
+def test_safe_case_references_are_kept(app, db):
+    text = csv_text(
+        row(1, case_ref="OLD-77"),
+        row(2, case_ref="kent/2011/045"),
+        row(3, case_ref="CDR-2012-0501", date_of_birth="2005-12-20"),  # 20/12/05 not in it
+        row(4, case_ref="LI-1234567", surname="Lindqvist"),  # LI is not the name Lindqvist
+    )
+    result = importer.import_cases(None, text)
+    assert result.ok, [str(p) for p in result.problems]
+    assert sorted(db.session.scalars(select(Case.case_ref))) == [
+        "CDR-2012-0501", "KENT/2011/045", "LI-1234567", "OLD-77"]
 
 
 def test_one_bad_row_imports_nothing_and_the_report_names_line_and_column(app, db, tmp_path):
@@ -103,6 +142,9 @@ def test_one_bad_row_imports_nothing_and_the_report_names_line_and_column(app, d
     assert "2012-02-30" not in result.output
     assert count(db) == 0 and count(db, FamilyMember) == 0
     assert count(db, AuditRecord) == audit_rows
+
+
+IDENTIFIERS = "must not contain the child's identifiers (name, date of birth or NHS number)"
 
 
 @pytest.mark.parametrize("overrides, column, message", [
@@ -133,8 +175,26 @@ def test_one_bad_row_imports_nothing_and_the_report_names_line_and_column(app, d
     ({"event": "fall"}, "event", "must be one of neonatal|life_limiting|sudden_unexpected|"
      "road_traffic|drowning|fire_burns|poisoning|other_injury|substance_misuse|homicide|"
      "suicide|none"),
+    # A given case reference must be a plain code, never the child's identity.
+    ({"case_ref": "X" * 21}, "case_ref", "must be 20 characters or fewer"),
+    ({"case_ref": "AB"}, "case_ref", "must be 3 to 20 letters, digits, hyphens or slashes"),
+    ({"case_ref": "OLD 77"}, "case_ref", "must be 3 to 20 letters, digits, hyphens or slashes"),
+    ({"case_ref": "Zoë-77"}, "case_ref", "must be 3 to 20 letters, digits, hyphens or slashes"),
+    ({"case_ref": "REF-9434765919"}, "case_ref",
+     "must not contain 8 or more digits in a row: it could be an NHS number or a date of birth"),
+    ({"case_ref": "REF-20120506"}, "case_ref",
+     "must not contain 8 or more digits in a row: it could be an NHS number or a date of birth"),
+    ({"case_ref": "CHILDNAME2-01"}, "case_ref", IDENTIFIERS),   # the row's surname
+    ({"case_ref": "old/imported/3"}, "case_ref", IDENTIFIERS),  # its forename, any case
+    ({"case_ref": "NG-2011-4", "surname": "Ng"}, "case_ref", IDENTIFIERS),  # a short name alone
+    ({"case_ref": "X-2012/05/06"}, "case_ref", IDENTIFIERS),   # date of birth, separated
+    ({"case_ref": "R-06-05-2012"}, "case_ref", IDENTIFIERS),
+    ({"case_ref": "R/060512"}, "case_ref", IDENTIFIERS),       # two-digit year, a whole run
+    ({"case_ref": "000-005-0261"}, "case_ref", IDENTIFIERS),   # the row's NHS number
 ])
 def test_each_rule_is_reported_for_its_line_and_column(app, db, overrides, column, message):
+    if overrides.get("case_ref") == "000-005-0261":
+        assert nhs_number(5000 + 2 * 13) == "0000050261"  # row 2's NHS number
     result = importer.import_cases(None, csv_text(row(1), row(2, **overrides)))
     assert [str(p) for p in result.problems] == [f"Line 3, column {column}: {message}"]
     assert count(db) == 0

@@ -160,7 +160,7 @@ def test_a_possible_duplicate_is_shown_and_the_coordinator_can_open_it_or_contin
     assert "This child may already have a case" in text_of(response)
     assert f'data-match="{existing.case_ref}"' in html
     assert f"/cases/{existing.id}" in html
-    assert re.search(r'<input[^>]*name="confirmed_new"[^>]*value="yes"', html)
+    assert re.search(r'<input[^>]*name="confirmed_new"[^>]*value="[0-9a-f]{64}"', html)
     assert db.session.scalar(select(Case).where(Case.id != existing.id)) is None
     searched = audit_events(AuditEvent.CASE_LIST_SEARCHED)
     assert searched[-1].detail_dict == {"by": "duplicate_check", "results": 1}
@@ -170,9 +170,57 @@ def test_a_possible_duplicate_is_shown_and_the_coordinator_can_open_it_or_contin
     assert "This child may already have a case" in text_of(response)
 
     # The coordinator confirms it is a different child.
-    response = post(client, nhs_number=OTHER_NHS, confirmed_new="yes")
+    response = post(client, nhs_number=OTHER_NHS, confirmed_new=confirmation(response))
     assert response.status_code == 302
     assert len(db.session.scalars(select(Case)).all()) == 2
+    assert audit_events(AuditEvent.CASE_CREATED)[-1].detail_dict == {
+        "source": "notification", "confirmed_not_duplicate": True}
+
+
+def confirmation(response):
+    """The confirmation the possible-duplicate page carries for the identifiers it checked."""
+    html = response.get_data(as_text=True)
+    return re.search(r'<input[^>]*name="confirmed_new"[^>]*value="([^"]*)"', html).group(1)
+
+
+def test_a_confirmation_holds_only_for_the_identifiers_that_were_checked(
+    client, login_as, db, make_case
+):
+    first = make_case()  # NHS 943 476 5919, Testchild-Zephyrine born 3 April 2015
+    second = make_case(nhs_number=OTHER_NHS, surname="Second-Child",
+                       date_of_birth=date(2016, 5, 5))
+    login_as("coordinator")
+    response = post(client, surname="Different")  # first's NHS number
+    assert re.findall(r'data-match="([^"]+)"', response.get_data(as_text=True)) == [
+        first.case_ref]
+    confirmed = confirmation(response)
+
+    # Confirmed for the first match, then the NHS number changed to the second child's:
+    # the duplicate check runs again and shows the second child; nothing is saved.
+    response = post(client, surname="Different", nhs_number=OTHER_NHS, confirmed_new=confirmed)
+    assert response.status_code == 200
+    assert re.findall(r'data-match="([^"]+)"', response.get_data(as_text=True)) == [
+        second.case_ref]
+    assert len(db.session.scalars(select(Case)).all()) == 2
+    reconfirmed = confirmation(response)
+    assert reconfirmed != confirmed
+
+    # The same when the surname and date of birth change to the second child's.
+    response = post(client, surname="Second-Child", date_of_birth=["5", "5", "2016"],
+                    nhs_number="4010232145", confirmed_new=confirmed)
+    assert re.findall(r'data-match="([^"]+)"', response.get_data(as_text=True)) == [
+        second.case_ref]
+    # A bare "yes", or a made-up value, confirms nothing.
+    for forged in ("yes", "0" * 64):
+        response = post(client, surname="Different", nhs_number=OTHER_NHS, confirmed_new=forged)
+        assert "This child may already have a case" in text_of(response)
+    assert len(db.session.scalars(select(Case)).all()) == 2
+
+    # Saved with the confirmation given for exactly these identifiers.
+    response = post(client, surname="Different", nhs_number=OTHER_NHS,
+                    confirmed_new=reconfirmed)
+    assert response.status_code == 302
+    assert len(db.session.scalars(select(Case)).all()) == 3
 
 
 def test_no_duplicate_warning_for_a_different_child(client, login_as, db, make_case):

@@ -34,6 +34,23 @@ def test_the_app_refuses_to_start_with_a_damaged_keys_file(database_url, tmp_pat
         create_app("test", SQLALCHEMY_DATABASE_URI=database_url, KEYS_FILE=str(path))
 
 
+@pytest.mark.parametrize("mode", [0o640, 0o604, 0o644, 0o660, 0o620])
+def test_a_keys_file_other_users_can_open_is_refused_with_the_fix_named(
+    database_url, tmp_path, mode
+):
+    path = tmp_path / "keys.json"
+    keys.create_development_file(path)
+    assert keys.from_file(path).primary_id == "k1"  # as created: mode 0600
+    os.chmod(path, mode)
+    with pytest.raises(KeyRingError) as refused:
+        create_app("test", SQLALCHEMY_DATABASE_URI=database_url, KEYS_FILE=str(path))
+    assert str(path) in str(refused.value) and f"chmod 600 {path}" in str(refused.value)
+    with pytest.raises(KeyRingError, match="chmod 600"):
+        keys.add_data_key(path)  # nor is a key added to it
+    os.chmod(path, 0o600)
+    assert keys.from_file(path).primary_id == "k1"
+
+
 def test_keys_from_the_environment_must_all_be_present_and_valid():
     good = {"CDOP_DATA_KEYS": f"k2:{keys.new_key_text()},k1:{keys.new_key_text()}",
             "CDOP_INDEX_KEY": keys.new_key_text(), "CDOP_AUDIT_KEY": keys.new_key_text()}

@@ -73,7 +73,7 @@ def test_rotation_re_encrypts_everything_so_the_old_key_can_be_retired(
         assert [e.event for e in audit_events()] == ["key_added", "key_rotated", "key_rotated",
                                                      "key_retired"]
         assert audit_events("key_rotated")[0].detail_dict == {
-            "primary_key_id": "k2", "reencrypted": 6, "remaining": 0}
+            "primary_key_id": "k2", "reencrypted": 6, "remaining": 0, "unreadable": 0}
         assert run(ctx.app, "audit", "verify")[0] == 0
 
 
@@ -97,6 +97,49 @@ def test_an_interrupted_rotation_is_finished_by_running_it_again(make_app, app, 
         assert services.status()["user.totp_secret"] == {"k1": 3, "k2": 2}
         assert services.rotate(batch_size=2) == (3, 0)
         assert services.remaining_under_old_keys() == 0
+
+
+def test_a_value_that_cannot_be_decrypted_is_reported_while_the_rest_is_rotated(
+    make_app, app, db, tmp_path
+):
+    path = tmp_path / "keys.json"
+    keys.create_development_file(path)
+    with file_app(make_app, path).app_context() as ctx:
+        users = [UserFactory(totp=True) for _ in range(5)]
+        secrets = {u.id: u.totp_secret for u in users}
+        damaged, donor = sorted(secrets)[1], sorted(secrets)[3]
+        # A ciphertext copied from another row: bound to that row, it no longer decrypts.
+        table = User.__table__
+        copied = db.session.execute(select(table.c.totp_secret)
+                                    .where(table.c.id == donor)).scalar_one()
+        db.session.execute(table.update().where(table.c.id == damaged)
+                           .values(totp_secret=copied))
+        db.session.commit()
+        run(ctx.app, "crypto", "add-key")
+
+    with file_app(make_app, path).app_context() as ctx:
+        for attempt in (1, 2):
+            code, output = run(ctx.app, "crypto", "rotate", "--batch-size", "2")
+            assert code == 1, output
+            assert f"Cannot decrypt user.totp_secret row {damaged}" in output
+            assert "1 values could not be decrypted" in output
+            assert f"Re-encrypted {4 if attempt == 1 else 0} values. " \
+                   f"Values under old keys: 1." in output
+        # Everything else is under the new key and reads back; the damaged value is untouched.
+        assert services.status()["user.totp_secret"] == {"k1": 1, "k2": 4}
+        db.session.expire_all()
+        for user_id, secret in secrets.items():
+            if user_id != damaged:
+                assert db.session.get(User, user_id).totp_secret == secret
+        failures = audit_events("decryption_failed")
+        assert [(f.target_type, f.target_id, f.outcome) for f in failures] == [
+            ("user", str(damaged), "failure")] * 2
+        assert failures[0].detail_dict == {"column": "totp_secret", "key_id": "k1",
+                                           "during": "rotation"}
+        assert [e.detail_dict["unreadable"] for e in audit_events("key_rotated")] == [1, 1]
+        code, output = run(ctx.app, "crypto", "retire-key", "k1")
+        assert code != 0 and "still under 'k1'" in output
+        assert run(ctx.app, "audit", "verify")[0] == 0
 
 
 def test_reindex_recomputes_every_blind_index_after_the_index_key_changes(
@@ -137,6 +180,7 @@ def test_make_run_creates_the_keys_file_before_any_app_can_start(tmp_path):
     env = dict(os.environ, CDOP_KEYS_FILE=str(path))
     subprocess.run([sys.executable, "-m", "cdop_scr.crypto", "init"], env=env, check=True,
                    cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert keys.from_file(path).primary_id == "k1"
 
 

@@ -7,10 +7,17 @@ planted in varied forms, each with its span, its kind and its source:
   dates, titled names of professionals);
 - "trap": ordinary words that must survive ("may", "will", "rose", "mark", "May 2019").
 
-The generator uses a fixed seed, so the corpus is the same on every run. No real person, place
-of residence or case is described: names are drawn from common lists, NHS numbers from the
-never-issued 999 range, phone numbers from Ofcom's drama ranges, and web addresses from the
-reserved example domains.
+Names that are ordinary English words ("Rose", "Will", "Green") are planted lowercase too
+("concerns about rose"), marked `lower ordinary` in their form. Redaction leaves such words by
+design; the residual check must list every one of them for the author to reword, and the test
+reports that rate apart from the known identifiers' recall. Which names are ordinary words is
+this corpus's own list (`ORDINARY_WORDS`), never the engine's.
+
+The generator uses a fixed seed, so the corpus is the same on every run; `HELD_OUT_SEED` gives
+a second corpus from the same templates that was not used while tuning the engine. No real
+person, place of residence or case is described: names are drawn from common lists, NHS
+numbers from the never-issued 999 range, phone numbers from Ofcom's drama ranges, and web
+addresses from the reserved example domains.
 """
 
 import random
@@ -20,7 +27,6 @@ from datetime import date, timedelta
 
 from cdop_scr.learning.redaction import (
     CHILD_NAME,
-    COMMON_WORDS,
     DATE_KIND,
     EMAIL,
     FAMILY_NAME,
@@ -36,8 +42,13 @@ from cdop_scr.learning.redaction import (
 
 SEED = 20111203
 GENERATED = 60
+# Not used while the engine was tuned: measured only, never looked at to fix a miss.
+HELD_OUT_SEED = 20260417
+HELD_OUT = 60
 
 KNOWN, PATTERN, TRAP = "known", "pattern", "trap"
+LOWER_ORDINARY = "lower ordinary"  # ends the form of a lowercase name that is also a word
+HANDLE = "handle"  # begins the form of a name inside a handle or hashtag (becomes [removed])
 
 
 @dataclass
@@ -114,6 +125,14 @@ ADULT_FORENAMES = [
     "Shannon", "Paul", "Darren", "Craig", "Wayne", "Jamal", "Piotr", "Dean", "Mark", "Will",
     "Bill", "Dawn", "Joy", "Lee", "Gemma", "Kirsty", "Stuart", "Ryan",
 ]
+# Names in the lists above that are also ordinary English words (a dictionary reading, made for
+# this corpus): lowercase, they could be the word or the name.
+ORDINARY_WORDS = frozenset("""
+    rose grace hope may will mark holly ruby daisy summer jack faith brown green white young
+    king wood hall baker wells ward mason hill bill dawn joy lee dean ash price kay
+""".split())
+STAFF_FORENAMES = ["Ngozi", "Ingrid", "Tomoko", "Bartosz", "Eszter", "Rafael", "Yusuf",
+                   "Marguerite", "Anneliese", "Oluwaseun"]
 STAFF_SURNAMES = ["Achebe", "Lindqvist", "Oduya", "Ferreira", "Kaczmarek", "Varga", "Nakamura",
                   "Oyelaran", "Quigley", "Szabo"]
 PSEUDONYMS = ["Child A", "Child B", "Child C", "Child F", "Baby H", "Child K", "Sam", "Charlie",
@@ -146,6 +165,20 @@ def _ordinal(day):
     return f"{day}{'th' if 11 <= day <= 13 else {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th')}"
 
 
+_ORDINAL_WORDS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+                  "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
+                  "nineteenth twentieth").split()
+
+
+def _ordinal_words(day):
+    """12 -> "twelfth", 21 -> "twenty-first", 30 -> "thirtieth"."""
+    if day <= 20:
+        return _ORDINAL_WORDS[day - 1]
+    if day == 30:
+        return "thirtieth"
+    return f"{'twenty' if day < 30 else 'thirty'}-{_ORDINAL_WORDS[day % 10 - 1]}"
+
+
 DATE_FORMS = {
     "dd/mm/yyyy": lambda d: f"{d.day:02d}/{d.month:02d}/{d.year}",
     "dd-mm-yyyy": lambda d: f"{d.day:02d}-{d.month:02d}-{d.year}",
@@ -157,6 +190,12 @@ DATE_FORMS = {
     "yyyy-mm-dd": lambda d: d.isoformat(),
     "d/m/yyyy": lambda d: f"{d.day}/{d.month}/{d.year}",
     "the dth of month yyyy": lambda d: f"the {_ordinal(d.day)} of {MONTHS[d.month - 1]} {d.year}",
+    "the dth of month": lambda d: f"the {_ordinal(d.day)} of {MONTHS[d.month - 1]}",
+    "the day in words of month": lambda d: f"the {_ordinal_words(d.day)} of {MONTHS[d.month - 1]}",
+    "day in words of month yyyy": lambda d: (f"{_ordinal_words(d.day)} of "
+                                             f"{MONTHS[d.month - 1]} {d.year}"),
+    "month the day in words, yyyy": lambda d: (f"{MONTHS[d.month - 1]} the "
+                                               f"{_ordinal_words(d.day)}, {d.year}"),
 }
 
 
@@ -258,13 +297,23 @@ def date_form(value, rng):
     return DATE_FORMS[form](value), form
 
 
-def _casing(name, rng, allow_lower=True):
-    """A name as written: as recorded, UPPER, or lower (never lower for ordinary words)."""
-    ordinary = all(w.casefold() in COMMON_WORDS or len(w) <= 2 for w in name.split())
-    choices = ["recorded", "recorded", "upper"] + (["lower"] if allow_lower and not ordinary
-                                                   else [])
-    form = rng.choice(choices)
-    return {"recorded": name, "upper": name.upper(), "lower": name.lower()}[form], form
+def _is_ordinary(name):
+    """True when every word of the name is also an ordinary English word (this corpus's list)."""
+    return all(w.casefold() in ORDINARY_WORDS or len(w) <= 2 for w in re.split(r"[\s-]+", name))
+
+
+def _casing(name, rng):
+    """A name as written: as recorded, UPPER, or lower (marked when every word is ordinary)."""
+    form = rng.choice(["recorded", "recorded", "upper", "lower"])
+    text = {"recorded": name, "upper": name.upper(), "lower": name.lower()}[form]
+    if form == "lower" and _is_ordinary(name):
+        form = LOWER_ORDINARY
+    return text, form
+
+
+def _joined(name):
+    """A name's words run together for a handle: "O'Brien-Hall" -> ["OBrien", "Hall"]."""
+    return [w.replace("'", "").replace("’", "") for w in re.split(r"[\s-]+", name) if w]
 
 
 def _typo(name):
@@ -310,6 +359,7 @@ class _Case:
         self.born = random_date(rng, date(2004, 1, 1), 5000)
         self.died = self.born + timedelta(days=rng.randrange(30, 4000))
         self.staff = rng.sample(STAFF_SURNAMES, 2)
+        self.staff_first = rng.sample(STAFF_FORENAMES, 2)
         # "May 2019" is a trap only when neither the birth nor the death was in that month.
         self.trap_year = next(y for y in (2019, 2003) if (5, y) not in {
             (self.born.month, self.born.year), (self.died.month, self.died.year)})
@@ -369,10 +419,37 @@ class _Case:
         return (text, CHILD_NAME, KNOWN, f"alias, {form}")
 
     def child_typo(self):
-        ordinary = self.forename.casefold() in COMMON_WORDS
-        if len(self.forename) < 6 or ordinary:
+        if len(self.forename) < 6 or _is_ordinary(self.forename):
             return self.child_first()
         return (_typo(self.forename), CHILD_NAME, KNOWN, "near-spelling")
+
+    def child_handle(self):
+        """The child's name in a handle, hashtag or joined word, as social media write it."""
+        first, last = _joined(self.forename)[0], "".join(_joined(self.surname))
+        yy = f"{self.born.year % 100:02d}"
+        forms = {
+            "handle @first_last": f"@{first.lower()}_{last.lower()}",
+            "handle @FirstLast": f"@{first}{last}",
+            "handle @firstlastyy": f"@{first.lower()}{last.lower()}{yy}",
+            "handle #JusticeForFirst": f"#JusticeFor{first}",
+            "handle #justiceforfirst": f"#justicefor{first.lower()}",
+            "handle #FirstLastAppeal": f"#{first}{last}Appeal",
+            "joined FirstLast": f"{first}{last}",
+            "joined first_last": f"{first.lower()}_{last.lower()}",
+        }
+        form = self.rng.choice(sorted(forms))
+        text = forms[form]
+        if form == "joined first_last" and _is_ordinary(self.forename) \
+                and _is_ordinary(self.surname):
+            form += f", {LOWER_ORDINARY}"
+        return (text, CHILD_NAME, KNOWN, form)
+
+    def mother_handle(self):
+        first, last = _joined(self.mother)[0], "".join(_joined(self.mother)[1:])
+        form = self.rng.choice(["handle @first_last", "handle @FirstLast"])
+        text = f"@{first.lower()}_{last.lower()}" if form == "handle @first_last" \
+            else f"@{first}{last}"
+        return (text, FAMILY_NAME, KNOWN, f"{form}, family")
 
     def family_plural(self):
         surname = self.surname.split("-")[0]
@@ -483,8 +560,12 @@ class _Case:
         return (text, DATE_KIND, PATTERN, f"other date {form}")
 
     def x_staff(self, i=0):
-        title = self.rng.choice(["Dr", "Dr", "Ms", "Mr", "Mrs"])
-        return (f"{title} {self.staff[i]}", OTHER_NAME, PATTERN, "titled name")
+        title = self.rng.choice(["Dr", "Dr", "Dr.", "Ms", "Mr", "Mrs"])
+        first, last = self.staff_first[i], self.staff[i]
+        form = self.rng.choice(["surname", "forename and surname", "initial and surname"])
+        name = {"surname": last, "forename and surname": f"{first} {last}",
+                "initial and surname": f"{first[0]}. {last}"}[form]
+        return (f"{title} {name}", OTHER_NAME, PATTERN, f"titled name, {form}")
 
 
 # Sentences opening with an ordinary word that is also a name, used when it is not a name here.
@@ -543,6 +624,13 @@ SECTIONS = [
                    c.child_surname(),
                    " family members were interviewed by ", c.x_staff(1), "."],
     ],
+    [  # social media: names inside handles, hashtags and joined words
+        lambda c: ["Friends posted as ", c.child_handle(), " and used the tag ",
+                   c.child_handle(), "."],
+        lambda c: ["A page called ", c.child_handle(), " was run by ", c.mother_handle(), "."],
+        lambda c: [c.mother_handle(), " shared photos tagged ", c.child_handle(), " on ",
+                   c.x_url(), "."],
+    ],
     [  # identifiers that are not in the record
         lambda c: ["A neighbour, reachable on ", c.x_phone(), " or ", c.x_email(),
                    ", posted about the family at ", c.x_url(), "."],
@@ -558,6 +646,26 @@ SECTIONS = [
                    " went to the wrong address, ", c.x_postcode(), "."],
         lambda c: [c.x_staff(0), " emailed ", c.x_email(), " and rang ", c.x_phone(),
                    " on ", c.x_date(), "."],
+    ],
+    [  # contact sheets: every pattern type twice, in varied positions
+        lambda c: ["Contacts: ", c.x_phone(), " (day) and ", c.x_phone(), " (night); ",
+                   c.x_email(), " or ", c.x_email(), "; ", c.x_url(), " and ", c.x_url(),
+                   ". NI numbers ", c.x_nino(), " and ", c.x_nino(), "; NHS numbers ",
+                   c.x_nhs(), ", ", c.x_nhs(), ". Postcodes ", c.x_postcode(), " and ",
+                   c.x_postcode(), ". Seen on ", c.x_date(), " and ", c.x_date(), " by ",
+                   c.x_staff(0), " and ", c.x_staff(1), "."],
+        lambda c: [c.x_staff(1), " wrote on ", c.x_date(), " to ", c.x_postcode(),
+                   ", copying ", c.x_email(), ". ", c.x_staff(0), " replied from ",
+                   c.x_phone(), " on ", c.x_date(), "; the lodger (NI ", c.x_nino(), ", NHS ",
+                   c.x_nhs(), ") gave ", c.x_postcode(), " and ", c.x_phone(), ". See ",
+                   c.x_url(), " and ", c.x_email(), " (and ", c.x_url(), "). Her sister's NHS "
+                   "number was ", c.x_nhs(), " and her NI number ", c.x_nino(), "."],
+        lambda c: ["Between ", c.x_date(), " and ", c.x_date(), " the family used ",
+                   c.x_phone(), ", ", c.x_phone(), ", ", c.x_email(), " and ", c.x_email(),
+                   "; neighbours at ", c.x_postcode(), " and ", c.x_postcode(),
+                   " complained via ", c.x_url(), " and ", c.x_url(), ". ", c.x_staff(0),
+                   " checked NHS ", c.x_nhs(), " and ", c.x_nhs(), ", NI ", c.x_nino(), " and ",
+                   c.x_nino(), ", then told ", c.x_staff(1), "."],
     ],
     [  # ordinary words that must survive
         lambda c: ["Concerns ", _trap("rose"), " over the winter and the review was completed "
@@ -578,6 +686,8 @@ SECTIONS = [
         lambda c: ["The file ran to ", _trap("120"), " pages over ", _trap("18"),
                    " months, with ", _trap("1"), " in ", _trap("3"), " visits missed. ",
                    *c.capitalised_trap()],
+        lambda c: ["It was the ", _trap("first"), " of many visits; her ", _trap("first"), " ",
+                   _trap("June"), " at school was hard. ", *c.capitalised_trap()],
         lambda c: ["Between ", _trap("2014"), " and ", _trap("2016"), " there were ",
                    _trap("14"), " referrals; ward ", _trap("B2"), " took ",
                    _trap("0"), "-", _trap("5"), " year olds. ", *c.capitalised_trap()],

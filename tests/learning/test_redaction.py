@@ -1,6 +1,7 @@
 """The redaction engine: measured on the synthetic corpus, then each form and rule on its own."""
 
 import re
+from collections import Counter
 from dataclasses import fields
 from datetime import date
 from functools import cache
@@ -17,6 +18,7 @@ from cdop_scr.learning.redaction import (
     OTHER_NAME,
     PHONE,
     PLACE_KIND,
+    POSSIBLE_NAME,
     POSTCODE,
     URL,
     KnownIdentifiers,
@@ -27,14 +29,29 @@ from cdop_scr.learning.redaction import (
     redact_html,
     residual_hits,
 )
-from tests.learning.corpus import KNOWN, PATTERN, TRAP, corpus
+from tests.learning.corpus import (
+    HANDLE,
+    HELD_OUT,
+    HELD_OUT_SEED,
+    KNOWN,
+    LOWER_ORDINARY,
+    PATTERN,
+    TRAP,
+    corpus,
+    generated,
+)
 
 # ---------------------------------------------------------------------------------------------
-# Measured on the corpus
+# Measured on the corpus, and on a held-out corpus never used to tune the engine
+
+PATTERN_KINDS = {PHONE, EMAIL, URL, NI_NUMBER, NHS_NUMBER, POSTCODE, DATE_KIND, OTHER_NAME}
+CORPORA = {"tuning": corpus, "held-out": lambda: generated(HELD_OUT_SEED, HELD_OUT)}
 
 
 def _expected(planted, known):
     """The replacements a planted item may become, by its kind."""
+    if planted.form.startswith(HANDLE):
+        return {"[removed]"}  # a handle or hashtag goes whole
     if planted.kind == CHILD_NAME:
         return {known.pseudonym, f"{known.pseudonym}'s"}
     if planted.kind == FAMILY_NAME:
@@ -45,32 +62,58 @@ def _expected(planted, known):
         planted.kind, {"[removed]"})
 
 
+def _shifted(position, replacements):
+    """Where an unreplaced position of the original text is in the redacted text."""
+    return position + sum(len(r.replacement) - (r.end - r.start) for r in replacements
+                          if r.end <= position)
+
+
 @cache
-def measurement():
-    """Redact the whole corpus once and count what was caught, missed and wrongly altered."""
-    figures = {"narratives": 0, "tokens": 0, "false_positives": 0, "residual": 0,
+def measurement(name="tuning"):
+    """Redact a corpus once and count what was caught, missed, flagged and wrongly altered."""
+    figures = {"narratives": 0, "tokens": 0, "false_positives": 0, "residual": [],
                "rebuilt": True, "misses": [], "wrong_kind": [], "traps_hit": [],
                KNOWN: 0, PATTERN: 0, TRAP: 0, "caught_known": 0, "caught_pattern": 0,
-               "pattern_kinds": {}}
-    for narrative in corpus():
+               "pattern_kinds": Counter(), "caught_kinds": Counter(), LOWER_ORDINARY: 0,
+               "lower_redacted": 0, "lower_flagged": 0, "lower_missed": [], "traps_flagged": 0}
+    for narrative in CORPORA[name]():
         figures["narratives"] += 1
         text = narrative.text
         result = redact(text, narrative.known)
+        residual = residual_hits(result.text, narrative.known)
+        flagged = [False] * len(result.text)
+        for hit in residual:
+            for i in range(hit.start, hit.end):
+                flagged[i] = True
         by_char = [None] * len(text)
         for r in result.replacements:
             for i in range(r.start, r.end):
                 by_char[i] = r
         for planted in narrative.planted:
-            figures[planted.source] += 1
             chars = range(planted.start, planted.end)
+            caught = all(by_char[i] or text[i].isspace() for i in chars)
+            if planted.form.endswith(LOWER_ORDINARY):
+                # Left in the text by design; the residual check must list it instead.
+                figures[LOWER_ORDINARY] += 1
+                at = _shifted(planted.start, result.replacements)
+                if caught:
+                    figures["lower_redacted"] += 1
+                elif all(flagged[at + i] or text[planted.start + i] in " -_"
+                         for i in range(len(chars))):
+                    figures["lower_flagged"] += 1
+                else:
+                    figures["lower_missed"].append((narrative.title, planted.form))
+                continue
+            figures[planted.source] += 1
             if planted.source == TRAP:
                 if any(by_char[i] for i in chars):
                     figures["traps_hit"].append((narrative.title, planted.form))
+                elif flagged[_shifted(planted.start, result.replacements)]:
+                    figures["traps_flagged"] += 1
                 continue
             if planted.source == PATTERN:
-                figures["pattern_kinds"][planted.kind] = (
-                    figures["pattern_kinds"].get(planted.kind, 0) + 1)
-            if not all(by_char[i] or text[i].isspace() for i in chars):
+                figures["pattern_kinds"][planted.kind] += 1
+            if not caught:
                 figures["misses"].append((narrative.title, planted.source, planted.form))
                 continue
             given = {by_char[i].replacement for i in chars if by_char[i]}
@@ -78,6 +121,8 @@ def measurement():
                 figures["wrong_kind"].append((narrative.title, planted.form, given))
                 continue
             figures["caught_" + planted.source] += 1
+            if planted.source == PATTERN:
+                figures["caught_kinds"][planted.kind] += 1
         identifiers = [(p.start, p.end) for p in narrative.planted if p.source != TRAP]
         for token in re.finditer(r"\w+", text):
             figures["tokens"] += 1
@@ -85,7 +130,7 @@ def measurement():
             planted = any(s < token.end() and token.start() < e for s, e in identifiers)
             if altered and not planted:
                 figures["false_positives"] += 1
-        figures["residual"] += len(residual_hits(result.text, narrative.known))
+        figures["residual"] += [(narrative.title, h.kind) for h in residual]
         figures["rebuilt"] &= _apply(text, result.replacements) == result.text
     return figures
 
@@ -98,50 +143,81 @@ def _apply(text, replacements):
     return "".join(out + [text[last:]])
 
 
+def _recall(figures, kind):
+    return figures["caught_kinds"][kind] / figures["pattern_kinds"][kind]
+
+
 def test_corpus_has_at_least_fifty_narratives_with_every_kind_planted():
     figures = measurement()
     assert figures["narratives"] >= 50
     assert figures[KNOWN] >= 50 * 20 and figures[PATTERN] >= 300
-    assert set(figures["pattern_kinds"]) == {PHONE, EMAIL, URL, NI_NUMBER, NHS_NUMBER,
-                                            POSTCODE, DATE_KIND, OTHER_NAME}
+    assert set(figures["pattern_kinds"]) == PATTERN_KINDS
+    assert figures[LOWER_ORDINARY] >= 20
 
 
-def test_every_known_identifier_in_the_corpus_is_replaced_by_the_right_kind():
-    figures = measurement()
+@pytest.mark.parametrize("name", CORPORA)
+def test_every_known_identifier_in_the_corpus_is_replaced_by_the_right_kind(name):
+    figures = measurement(name)
     assert figures["misses"] == [] and figures["wrong_kind"] == []
     assert figures["caught_known"] == figures[KNOWN]
 
 
-def test_at_least_99_percent_of_pattern_identifiers_are_replaced():
-    figures = measurement()
+@pytest.mark.parametrize("name", CORPORA)
+def test_each_pattern_type_is_planted_300_times_and_at_least_99_percent_replaced(name):
+    figures = measurement(name)
+    assert set(figures["pattern_kinds"]) == PATTERN_KINDS
+    for kind in PATTERN_KINDS:
+        assert figures["pattern_kinds"][kind] >= 300, kind
+        assert _recall(figures, kind) >= 0.99, (kind, _recall(figures, kind))
     assert figures["caught_pattern"] / figures[PATTERN] >= 0.99
 
 
-def test_fewer_than_2_percent_of_tokens_are_altered_wrongly(capsys):
-    figures = measurement()
+@pytest.mark.parametrize("name", CORPORA)
+def test_every_lowercase_name_that_is_an_ordinary_word_is_listed_by_the_residual_check(name):
+    figures = measurement(name)
+    assert figures[LOWER_ORDINARY] >= 20
+    assert figures["lower_missed"] == []
+    assert figures["lower_redacted"] + figures["lower_flagged"] == figures[LOWER_ORDINARY]
+
+
+@pytest.mark.parametrize("name", CORPORA)
+def test_fewer_than_2_percent_of_tokens_are_altered_wrongly(name, capsys, reliability):
+    figures = measurement(name)
     rate = figures["false_positives"] / figures["tokens"]
-    line = (f"RELIABILITY redaction narratives={figures['narratives']} known={figures[KNOWN]} "
-            f"recall_known={figures['caught_known'] / figures[KNOWN]:.3f} "
-            f"patterns={figures[PATTERN]} "
-            f"recall_patterns={figures['caught_pattern'] / figures[PATTERN]:.3f} "
-            f"tokens={figures['tokens']} false_positive_rate={rate:.4f}")
+    per_kind = {f"recall_{kind}": f"{_recall(figures, kind):.3f}/{figures['pattern_kinds'][kind]}"
+                for kind in sorted(PATTERN_KINDS)}
+    line = reliability(
+        f"redaction-{name}", narratives=figures["narratives"], known=figures[KNOWN],
+        recall_known=f"{figures['caught_known'] / figures[KNOWN]:.3f}",
+        patterns=figures[PATTERN],
+        recall_patterns=f"{figures['caught_pattern'] / figures[PATTERN]:.3f}",
+        lower_ordinary_names=figures[LOWER_ORDINARY],
+        lower_ordinary_redacted=figures["lower_redacted"],
+        lower_ordinary_listed_by_residual_check=figures["lower_flagged"],
+        traps_listed_by_residual_check=f"{figures['traps_flagged']}/{figures[TRAP]}",
+        tokens=figures["tokens"], false_positive_rate=f"{rate:.4f}", **per_kind)
     with capsys.disabled():
         print("\n" + line)
     assert rate < 0.02
 
 
-def test_ordinary_words_planted_as_traps_survive():
-    figures = measurement()
+@pytest.mark.parametrize("name", CORPORA)
+def test_ordinary_words_planted_as_traps_survive(name):
+    figures = measurement(name)
     assert figures[TRAP] >= 500
     assert figures["traps_hit"] == []
 
 
-def test_redacted_corpus_has_no_residual_hits():
-    assert measurement()["residual"] == 0
+@pytest.mark.parametrize("name", CORPORA)
+def test_redacted_corpus_has_no_residual_identifiers_only_words_to_reword(name):
+    """What the residual check still lists are lowercase ordinary words that are this case's
+    names ("rose" when the child is Rose): the author rewords them; no identifier is left."""
+    residual = measurement(name)["residual"]
+    assert {kind for _, kind in residual} <= {POSSIBLE_NAME}
 
 
 def test_replacements_rebuild_the_redacted_text_from_the_original():
-    assert measurement()["rebuilt"]
+    assert measurement()["rebuilt"] and measurement("held-out")["rebuilt"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -409,3 +485,112 @@ PROBED_CASE = KnownIdentifiers(
 ])
 def test_forms_found_by_probing_outside_the_corpus_are_redacted(written, expected):
     assert _redacted(written, PROBED_CASE) == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# Names hidden in handles, hashtags and joined words
+
+@pytest.mark.parametrize("written, expected", [
+    ("Posted as @ashley_smith today.", "Posted as [removed] today."),
+    ("Posted as @AshleySmithJones today.", "Posted as [removed] today."),
+    ("Posted as @ashleysmith11 today.", "Posted as [removed] today."),
+    ("The tag #JusticeForAshley spread.", "The tag [removed] spread."),
+    ("The tag #justiceforashley spread.", "The tag [removed] spread."),
+    ("The tag #RIPAsh spread.", "The tag [removed] spread."),
+    ("The page AshleySmith was shared.", "The page Child A was shared."),
+    ("The page ashley_smith was shared.", "The page Child A was shared."),
+    ("Then @jane_smith replied.", "Then [removed] replied."),
+    ("The group JaneSmith2011 posted.", "The group the mother posted."),
+])
+def test_names_inside_handles_hashtags_and_joined_words_are_redacted(written, expected):
+    assert _redacted(written) == expected
+
+
+@pytest.mark.parametrize("written", [
+    "Use #SaferSleep and @NSPCC, see snake_case, COVID19 and MacDonald.",
+    "The #cashflow chart and the PowerPoint deck.",
+])
+def test_handles_and_joined_words_without_this_cases_names_survive(written):
+    known = KnownIdentifiers(pseudonym="Child A", forename="Ashley", aliases=["Ash"],
+                             family=[("Lee Donald", "father")])
+    assert _redacted(written, known) == written
+
+
+def test_the_residual_check_finds_a_name_retyped_inside_a_handle_or_hashtag():
+    edited = "Child A's friends used #JusticeForAshley and followed @ashley_smith."
+    hits = residual_hits(edited, KNOWN_CASE)
+    assert [(h.kind, edited[h.start:h.end]) for h in hits] == [
+        (CHILD_NAME, "#JusticeForAshley"), (CHILD_NAME, "@ashley_smith")]
+    fragment = "<p>Friends used <strong>#JusticeForAshley</strong>.</p>"
+    assert [fragment[h.start:h.end] for h in residual_hits(fragment, KNOWN_CASE,
+                                                           html_fragment=True)] == [
+        "#JusticeForAshley"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Lowercase ordinary words that are this case's names
+
+ROSE_CASE = KnownIdentifiers(pseudonym="Child R", forename="Rose", surname="Okafor",
+                             family=[("Will Okafor", "father")])
+
+
+def test_a_lowercase_word_that_is_a_name_in_this_case_is_kept_but_listed_by_the_residual_check():
+    text = "Concerns rose in winter; he will help. Rose's cot; rose_okafor posted."
+    result = redact(text, ROSE_CASE)
+    assert result.text == ("Concerns rose in winter; he will help. Child R's cot; "
+                           "Child R posted.")
+    hits = residual_hits(result.text, ROSE_CASE)
+    assert [(h.kind, result.text[h.start:h.end]) for h in hits] == [
+        (POSSIBLE_NAME, "rose"), (POSSIBLE_NAME, "will")]
+    reworded = "Concerns grew in winter; he agreed to help."
+    assert residual_hits(reworded, ROSE_CASE) == []
+
+
+def test_ordinary_words_are_not_listed_when_they_are_not_this_cases_names():
+    assert residual_hits("Concerns rose; he will help.", KNOWN_CASE) == []
+
+
+def test_a_lowercase_name_in_a_joined_word_is_listed_too():
+    text = "The page justice_for_rose was shared."
+    assert [text[h.start:h.end] for h in residual_hits(text, ROSE_CASE)] == ["rose"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates in words and titled names
+
+@pytest.mark.parametrize("written", [
+    "the twelfth of March", "twelfth of March 2011", "the 12th of March",
+    "March the twelfth", "the twelfth of march", "12th of March",
+])
+def test_the_date_of_birth_with_the_day_in_words_becomes_date(written):
+    assert _redacted(f"Born on {written}, at home.") == "Born on [date], at home."
+
+
+@pytest.mark.parametrize("written", [
+    "the twenty-first of June", "twenty first of June 2015", "the thirtieth of November",
+    "June the first, 2015", "the fourth of July 2016", "The second of May 2014",
+])
+def test_other_dates_with_the_day_in_words_become_date(written):
+    result = redact(f"{written} was the day.", KNOWN_CASE)
+    assert result.text in ("[date] was the day.",)
+
+
+@pytest.mark.parametrize("written", [
+    "It was the first of many visits.", "Her first May at school was hard.",
+    "The second visit in March went well.", "A third of families said so.",
+])
+def test_ordinals_that_are_not_dates_survive(written):
+    assert _redacted(written) == written
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("Dr. Ngozi Achebe said so.", "[name] said so."),
+    ("Dr Ngozi Achebe said so.", "[name] said so."),
+    ("Prof Eszter Varga-Nagy said so.", "[name] said so."),
+    ("Dr N. Achebe said so.", "[name] said so."),
+    ("Mrs Jane Smith said so.", "The mother said so."),
+    ("Dr Achebe said so in March.", "[name] said so in March."),
+    ("We told Dr Achebe.", "We told [name]."),
+])
+def test_a_title_takes_up_to_two_capitalised_words_of_the_name(written, expected):
+    assert _redacted(written) == expected

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 from cdop_scr.cases import services as case_services
 from cdop_scr.cases.clocks import today
 from cdop_scr.learning import sanitise, services
-from cdop_scr.models.learning import LearningSummary, SourceKind
+from cdop_scr.models.learning import SECTIONS, LearningSummary, SourceKind
 from tests.helpers import audit_events, error_summary, text_of
 
 from .conftest import identifiable_details, identifiers_of
@@ -421,3 +421,175 @@ def test_age_is_put_in_broad_terms():
     assert services.age_in_words(3 * 365) == "a young child"
     assert services.age_in_words(15 * 365) == "a teenager"
     assert services.age_in_words(None) == "a child"
+
+
+# --- gaps closed: SCR eligibility, the review's people, words that are names -----------------
+
+def test_drafting_is_refused_for_an_scr_below_approved_by_board(client, login_as, board_manager,
+                                                                approved_review, db):
+    approved_review.status = "report_received"
+    approved_review.approved_on = None
+    db.session.commit()
+    login_as(user=board_manager)
+    page = client.get(f"/learning/new/review/{approved_review.id}")
+    assert "data-not-eligible" in page.get_data(as_text=True)
+    response = client.post(f"/learning/new/review/{approved_review.id}",
+                           data={"pseudonym": "Child A"})
+    assert response.status_code == 400
+    assert error_summary(response) == [
+        "A learning summary can only be drafted from a case review the board has approved"]
+    assert db.session.scalar(select(func.count()).select_from(LearningSummary)) == 0
+    listed = client.get("/learning/new").get_data(as_text=True)
+    assert approved_review.reference not in listed
+
+
+def test_the_reviewers_and_decision_makers_names_are_redacted_from_a_draft_from_an_scr(
+        board_manager, approved_review, db):
+    approved_review.reviewer_name = "Dr Ngozi Achebe"
+    approved_review.decided_by = "Marcus Pennyworth, independent chair"
+    approved_review.incident_summary = (
+        "Dr Ngozi Achebe led the review; Ngozi met the family. Marcus Pennyworth decided on "
+        "the twelfth of March that Mr Pennyworth would chair it. The independent chair agreed.")
+    db.session.commit()
+    summary = services.draft_summary(board_manager, SourceKind.SCR_REVIEW, approved_review.id,
+                                     "Child A")
+    body = summary.what_happened
+    for name in ("Ngozi", "Achebe", "Marcus", "Pennyworth", "twelfth"):
+        assert name not in body, name
+    assert "the reviewer met the family" in body and "The decision maker decided on [date]" in body
+    assert "The independent chair agreed" in body  # a role, not a name: left alone
+
+
+def test_a_lowercase_word_that_is_the_childs_name_blocks_approval_until_reworded(
+        client, login_as, coordinator, board_manager, make_reviewed_case, make_summary, db):
+    case = make_reviewed_case(forename="Rose", circumstances="Rose was found at home.")
+    summary = make_summary(case, pseudonym="Ashley")
+    login_as(user=coordinator)
+    client.post(f"/learning/summaries/{summary.id}/edit", data=_edit_data(
+        summary, key_learning="<p>Concerns rose over the winter, but no agency acted.</p>"))
+    db.session.refresh(summary)
+    assert "Concerns rose over" in summary.key_learning  # an ordinary word: redaction keeps it
+    _submit(summary, coordinator)
+
+    login_as(user=board_manager)
+    page = client.get(f"/learning/summaries/{summary.id}").get_data(as_text=True)
+    assert 'Concerns <mark class="app-residual">rose</mark> over' in page
+    assert "data-possible-names" in page
+    response = client.post(f"/learning/summaries/{summary.id}/approve",
+                           data={"version": summary.version})
+    assert response.status_code == 400 and "residual check found" in text_of(response)
+    assert "Word that is also a name in this case (reword it) in key learning" in \
+        text_of(response)
+    db.session.refresh(summary)
+    assert summary.status == "submitted"
+
+    services.change_status(coordinator, summary.id, summary.version, "return")
+    fields = {n: v for n, _, v in summary.sections()}
+    fields["key_learning"] = "<p>Concerns grew over the winter, but no agency acted.</p>"
+    services.save_summary(coordinator, summary.id, summary.version, summary.title, fields,
+                          summary.theme_codes)
+    _submit(summary, coordinator)
+    assert services.residual_hits(summary) == {}
+    services.change_status(board_manager, summary.id, summary.version, "approve")
+    assert summary.status == "approved"
+
+
+def test_a_name_inside_a_hashtag_typed_into_a_draft_is_removed_on_save(
+        client, login_as, coordinator, reviewed_case, make_summary, db):
+    summary = make_summary(reviewed_case)
+    login_as(user=coordinator)
+    client.post(f"/learning/summaries/{summary.id}/edit", data=_edit_data(
+        summary, what_happened="<p>Friends used #JusticeForOttoline and @marigold_ashby.</p>"))
+    db.session.refresh(summary)
+    assert summary.what_happened == "<p>Friends used [removed] and [removed].</p>"
+
+
+# --- the rich text toolbar (server side: the hooks, and no inline script) ---------------------
+
+def test_the_edit_page_marks_each_section_for_the_formatting_buttons_and_has_no_inline_script(
+        client, login_as, coordinator, reviewed_case, make_summary):
+    summary = make_summary(reviewed_case)
+    login_as(user=coordinator)
+    html = client.get(f"/learning/summaries/{summary.id}/edit").get_data(as_text=True)
+    marked = re.findall(r'<textarea[^>]*name="([a-z_]+)"[^>]*data-rich-text', html) + \
+        re.findall(r'<textarea[^>]*data-rich-text[^>]*name="([a-z_]+)"', html)
+    assert sorted(set(marked)) == sorted(name for name, _ in SECTIONS)
+    # The buttons come from the page's one script file: no inline handler or script for them
+    # (the layout's one inline line carries the CSP nonce).
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S)
+    assert any('src="/static/js/application.js"' in attrs for attrs, _ in scripts)
+    assert all("nonce=" in attrs or ('src="' in attrs and not body.strip())
+               for attrs, body in scripts)
+    assert not any("rich-text" in body for _, body in scripts)
+    assert not re.search(r"<[^>]+\son[a-z]+\s*=", html)
+
+
+def test_the_script_served_to_the_browser_carries_the_formatting_buttons(client):
+    from pathlib import Path
+
+    built = Path(client.application.static_folder) / "js" / "application.js"
+    source = Path(client.application.root_path) / "assets" / "application.js"
+    assert built.read_text() == source.read_text(), "run bash .ci/build-assets.sh"
+    script = client.get("/static/js/application.js").get_data(as_text=True)
+    for label in ("Paragraph", "Bulleted list", "Numbered list", "Bold", "Emphasis", "Link"):
+        assert f"label: '{label}'" in script
+
+
+# --- the library's filters and the printable page ----------------------------------------------
+
+def test_the_library_filters_by_theme_and_by_year(client, login_as, coordinator, board_manager,
+                                                  reviewed_case, make_summary, db):
+    this_year = today().year
+    made = {}
+    for pseudonym, themes, year in (("Ashley", ["co_sleeping"], this_year),
+                                    ("Bobbie", ["parental_smoking"], this_year),
+                                    ("Carys", ["co_sleeping"], this_year - 1)):
+        summary = make_summary(reviewed_case, pseudonym=pseudonym)
+        summary.theme_codes = themes
+        db.session.commit()
+        _publish(summary, coordinator, board_manager)
+        summary.published_year = year
+        db.session.commit()
+        made[pseudonym] = summary
+    login_as("coordinator")
+
+    def listed(query):
+        html = client.get(f"/learning/library{query}").get_data(as_text=True)
+        return sorted(re.findall(r"data-library-summary><a[^>]*>([^<]+)</a>", html))
+
+    assert listed("") == ["Ashley&#39;s story", "Bobbie&#39;s story", "Carys&#39;s story"]
+    assert listed("?theme=co_sleeping") == ["Ashley&#39;s story", "Carys&#39;s story"]
+    assert listed(f"?year={this_year - 1}") == ["Carys&#39;s story"]
+    assert listed(f"?theme=co_sleeping&year={this_year}") == ["Ashley&#39;s story"]
+    assert listed(f"?theme=parental_smoking&year={this_year - 1}") == []
+    html = client.get(f"/learning/library?theme=co_sleeping&year={this_year}").get_data(
+        as_text=True)
+    assert '<option value="co_sleeping" selected>' in html
+    assert f'<option value="{this_year}" selected>' in html
+    assert "data-library-empty" in client.get(
+        f"/learning/library?theme=parental_smoking&year={this_year - 1}").get_data(as_text=True)
+    assert client.get("/learning/library?year=nineteen").status_code == 400
+
+
+def test_the_printable_page_has_the_title_every_section_and_the_themes_and_nothing_else(
+        client, login_as, coordinator, board_manager, reviewed_case, make_summary, db):
+    summary = make_summary(reviewed_case)
+    login_as(user=coordinator)
+    page = client.get(f"/learning/summaries/{summary.id}/print")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert re.search(r"<h1>Ashley(&#39;|')s story</h1>", html)
+    headings = re.findall(r"<h2>([^<]+)</h2>", html)
+    assert headings == [heading for _, heading in SECTIONS]
+    printed = text_of(page)
+    assert "Not published: draft. Do not share." in printed
+    assert "safer sleep" in printed and "Ashley was an eight-month-old baby." in printed
+    assert "Themes: Co-sleeping, Parental smoking" in printed
+    for absent in ("<nav", "<script", "<form", "govuk-header", "Sign out"):
+        assert absent not in html
+    for identifier in identifiers_of(identifiable_details(0)):
+        assert identifier.lower() not in html.lower(), identifier
+
+    _publish(summary, coordinator, board_manager)
+    published = text_of(client.get(f"/learning/summaries/{summary.id}/print"))
+    assert "Not published" not in published and "Ashley's story" in published

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from cdop_scr.audit import AuditEvent
 from cdop_scr.models.panels import Analysis
 
+from ..audit.reasons import audit_table_text, reasons_shown
 from ..factories import UserFactory
 from ..helpers import audit_events, error_summary, text_of
 
@@ -195,7 +196,9 @@ def test_override_of_the_outcome_needs_a_reason(client, login_as, chair, member,
     assert analysis.override_outcome == "modifiable"
     assert analysis.override_reason == "Panel agreed the sleeping advice was not followed"
     event = audit_events(AuditEvent.OUTCOME_OVERRIDDEN)[-1]
-    assert event.reason == "Panel agreed the sleeping advice was not followed"
+    assert reasons_shown(AuditEvent.OUTCOME_OVERRIDDEN, case.id) == [
+        "Panel agreed the sleeping advice was not followed"]
+    assert event.reason is None and "sleeping advice" not in audit_table_text()
     html = client.get(analysis_url(meeting, case)).get_data(as_text=True)
     assert 'data-derived-outcome="not_modifiable"' in html
     assert 'data-final-outcome="modifiable"' in html
@@ -215,3 +218,14 @@ def test_each_view_of_a_page_with_narrative_writes_exactly_one_audit_row(
         rows = audit_events()[before:]
         assert [r.event for r in rows] == [event.value], url
         assert rows[0].actor_id == member.id
+
+
+def test_the_factor_themes_are_exactly_the_coded_list_of_the_issue(db):
+    from cdop_scr.panels.services import themes
+
+    assert [t.label for t in themes()] == [
+        "Unsafe sleeping arrangement", "Co-sleeping", "Smoking in pregnancy",
+        "Parental smoking", "Alcohol or substance misuse by carer", "Domestic abuse",
+        "Parental mental health", "Housing or overcrowding", "Access to services",
+        "Delay in seeking care", "Service provision shortfall", "Road safety", "Water safety",
+        "Fire safety", "Supervision", "Bullying", "Self-harm history", "Other"]

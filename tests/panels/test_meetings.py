@@ -101,3 +101,34 @@ def test_members_declare_and_withdraw_conflicts_of_interest(
     assert db.session.scalars(select(ConflictDeclaration)).all() == []
     assert [e.event for e in audit_events() if "conflict" in e.event] == [
         "conflict_declared", "conflict_withdrawn"]
+
+
+def test_a_chair_arranges_a_meeting_they_chair_and_then_sees_it(
+        client, login_as, chair, member, make_ready_case, db):
+    case = make_ready_case()
+    login_as(user=chair)
+    response = client.post("/panel-meetings/new", data={
+        "meets_on": dmy(today() + timedelta(days=10)), "chair": str(chair.id),
+        "members": [str(member.id)], "cases": [str(case.id)]})
+    assert response.status_code == 302
+    meeting = db.session.scalars(select(PanelMeeting)).one()
+    assert (meeting.created_by_id, meeting.chair_id) == (chair.id, chair.id)
+    assert [i.case_id for i in meeting.agenda] == [case.id]
+    assert audit_events(AuditEvent.PANEL_MEETING_CREATED)[-1].actor_id == chair.id
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and case.case_ref in text_of(page)
+    assert str(meeting.id) in client.get("/panel-meetings").get_data(as_text=True)
+
+
+def test_a_chair_cannot_arrange_a_meeting_they_are_not_part_of(
+        client, login_as, chair, member, make_ready_case, db):
+    other_chair = UserFactory(roles=["panel_chair"], full_name="Olu Otherchair")
+    case = make_ready_case()
+    login_as(user=chair)
+    response = client.post("/panel-meetings/new", data={
+        "meets_on": dmy(today() + timedelta(days=10)), "chair": str(other_chair.id),
+        "members": [str(member.id)], "cases": [str(case.id)]})
+    assert response.status_code == 200
+    assert ("You must chair or be a member of a meeting you arrange"
+            in error_summary(response))
+    assert db.session.scalars(select(PanelMeeting)).all() == []

@@ -10,6 +10,7 @@ from cdop_scr.models.cases import Case
 from cdop_scr.models.panels import Analysis, ReviewSignOff
 from cdop_scr.panels import services
 
+from ..audit.reasons import audit_table_text, reasons_shown
 from ..helpers import audit_events, error_summary, text_of
 from .test_analysis import analysis_url, draft, factor, stored
 
@@ -81,7 +82,66 @@ def test_sign_off_needs_category_event_and_the_scr_decision(
     message = " ".join(error_summary(response))
     assert "Select the category of death" in message
     assert "Select the event leading to death" in message
+    assert "Say whether to refer the case for serious case review consideration" in message
     assert db.session.get(Case, case.id).status == "ready_for_panel"
+
+
+def test_sign_off_without_the_scr_decision_says_so_and_changes_nothing(
+        client, login_as, chair, member, make_ready_case, make_meeting, db):
+    case = make_ready_case()
+    meeting = make_meeting([case], members=[member])
+    login_as(user=member)
+    data = draft()
+    del data["analysis-refer_for_scr"]
+    client.post(analysis_url(meeting, case), data=data)
+    version = stored(db, case).version
+    login_as(user=chair)
+    response = sign_off(client, meeting, case, version, today())
+    assert error_summary(response) == [
+        "Say whether to refer the case for serious case review consideration"]
+    assert db.session.get(Case, case.id).status == "ready_for_panel"
+    assert not stored(db, case).is_locked
+
+
+def test_signing_off_with_a_referral_for_scr_records_the_referral_date(
+        client, login_as, chair, member, make_ready_case, make_meeting, db):
+    case = make_ready_case()
+    meeting = make_meeting([case], members=[member])
+    login_as(user=member)
+    client.post(analysis_url(meeting, case), data=draft(refer_for_scr="yes"))
+    assert stored(db, case).refer_for_scr is True
+    assert db.session.get(Case, case.id).scr_referred_on is None
+    completed = today() - timedelta(days=2)
+    login_as(user=chair)
+    assert sign_off(client, meeting, case, stored(db, case).version,
+                    completed).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).scr_referred_on == completed
+    assert '"refer_for_scr":true' in audit_events(AuditEvent.REVIEW_SIGNED_OFF)[-1].detail
+
+
+def test_a_conflicted_chair_can_neither_override_nor_sign_off(
+        client, login_as, chair, member, make_ready_case, make_meeting, db):
+    case = make_ready_case()
+    meeting = make_meeting([case], members=[member])
+    version = prepared(client, login_as, member, meeting, case, db)
+    login_as(user=chair)
+    client.post(f"/panel-meetings/{meeting.id}/conflicts", data={"cases": [str(case.id)]})
+
+    response = client.post(analysis_url(meeting, case, "/outcome"), data={
+        "override-version": version, "override-outcome": "not_modifiable",
+        "override-reason": "The panel took a different view"})
+    assert response.status_code == 403
+    assert "You have declared a conflict of interest in this case" in text_of(response)
+    response = sign_off(client, meeting, case, version, today())
+    assert response.status_code == 403
+    assert "You have declared a conflict of interest in this case" in text_of(response)
+
+    analysis = stored(db, case)
+    assert analysis.override_outcome is None and not analysis.is_locked
+    assert db.session.get(Case, case.id).status == "ready_for_panel"
+    assert audit_events(AuditEvent.REVIEW_SIGNED_OFF) == []
+    assert len(audit_events(AuditEvent.ANALYSIS_REFUSED)) == 2
 
 
 def test_reopening_needs_a_reason_is_audited_and_the_latest_sign_off_counts(
@@ -107,7 +167,9 @@ def test_reopening_needs_a_reason_is_audited_and_the_latest_sign_off_counts(
     assert case.review_completed_on is None and case.category is None
     assert not stored(db, case).is_locked
     event = audit_events(AuditEvent.REVIEW_REOPENED)[-1]
-    assert (event.actor_id, event.reason) == (chair.id, "Inquest found a new cause")
+    assert (event.actor_id, event.reason) == (chair.id, None)
+    assert reasons_shown(AuditEvent.REVIEW_REOPENED, case.id) == ["Inquest found a new cause"]
+    assert "inquest found" not in audit_table_text()
 
     # The panel changes its view and signs off again: the new sign-off is the one that counts.
     analysis = stored(db, case)
@@ -227,3 +289,37 @@ def test_the_board_manager_progresses_a_panel_action_to_completed_on_the_shared_
     dashboard = client.get(DASHBOARD).get_data(as_text=True).split(
         'id="panel-actions-by-agency"')[1]
     assert 'data-status="completed">1<' in dashboard
+
+
+def test_the_statistics_move_a_review_to_the_year_of_its_latest_sign_off(
+        client, login_as, chair, member, make_ready_case, make_meeting, db):
+    from datetime import date
+
+    from cdop_scr.reporting import queries
+
+    def completed(year):
+        return (queries.total("reviews_completed", year),
+                queries.counts("reviews_completed", year, "category"))
+
+    case = make_ready_case()  # died 9 February 2024
+    meeting = make_meeting([case], members=[member])
+    version = prepared(client, login_as, member, meeting, case, db)
+    login_as(user=chair)
+    assert sign_off(client, meeting, case, version, date(2024, 3, 20)).status_code == 302
+    assert completed("2023-24") == (1, {10: 1})
+    assert completed("2024-25") == (0, {})
+
+    response = client.post(f"/panel-meetings/{meeting.id}/cases/{case.id}/reopen", data={
+        "reopen-version": str(stored(db, case).version),
+        "reopen-reason": "The inquest reported a new cause"})
+    assert response.status_code == 302
+    assert completed("2023-24") == (0, {})
+
+    client.post(analysis_url(meeting, case),
+                data=draft(version=stored(db, case).version, category="9"))
+    assert sign_off(client, meeting, case, stored(db, case).version,
+                    date(2024, 6, 5)).status_code == 302
+    assert completed("2023-24") == (0, {})
+    assert completed("2024-25") == (1, {9: 1})
+    # At 31 March 2024 the review was still open: the second sign-off came after it.
+    assert queries.total("open_reviews", "2023-24") == 1

@@ -1,6 +1,8 @@
 """Abuse resistance on the public page: rate limit, honeypot, size limits, no uploads."""
 
 import re
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -44,6 +46,38 @@ def test_the_rate_limit_is_counted_in_the_database_so_every_worker_sees_it(make_
             "/notify-a-death", data=public_form_data(),
             environ_base={"REMOTE_ADDR": "198.51.100.9"})
     assert response.status_code == 429
+
+
+def test_simultaneous_posts_from_one_address_cannot_go_past_the_limit(app, db, monkeypatch):
+    """Eight posts at once, each on its own connection: exactly five go in, three are refused
+    with the rate-limit error, and the refused ones leave nothing behind."""
+    from cdop_scr.public import services
+
+    real = services.new_reference
+
+    def slow_reference():
+        time.sleep(0.2)  # widen the gap between counting and inserting, where a race would be
+        return real()
+
+    monkeypatch.setattr(services, "new_reference", slow_reference)
+    db.session.commit()  # the test holds no transaction while the posts run
+    start = threading.Barrier(8)
+    responses = []
+
+    def post():
+        client = app.test_client()
+        start.wait()
+        responses.append(client.post("/notify-a-death", data=public_form_data(),
+                                     environ_base={"REMOTE_ADDR": "198.51.100.30"}))
+
+    threads = [threading.Thread(target=post) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(r.status_code for r in responses) == [302] * 5 + [429] * 3
+    assert all(error_summary(r) == [RATE_LIMITED] for r in responses if r.status_code == 429)
+    assert count(db) == 5 and count(db, PublicSubmission) == 5
 
 
 def test_the_rate_limit_lifts_after_an_hour(app, db):
@@ -114,10 +148,20 @@ def test_every_text_field_on_the_public_form_has_a_size_limit(app):
         assert form.family.max_entries == 4
 
 
-def test_a_post_far_bigger_than_any_notification_is_refused(app, db):
+def test_a_post_far_bigger_than_any_notification_is_refused_with_a_gov_uk_error_page(app, db):
     _, response = submit(app, public_form_data(circumstances="a" * 70_000))
     assert response.status_code == 413
-    assert count(db) == 0
+    assert count(db) == 0 and count(db, PublicSubmission) == 0
+    html = response.get_data(as_text=True)
+    assert 'class="govuk-template' in html and "govuk-header" in html and "govuk-footer" in html
+    assert re.search(r'<h1 class="govuk-heading-l">\s*The file or form is too large\s*</h1>',
+                     html)
+    [message] = re.findall(r"<p[^>]*data-error-message>([^<]+)</p>", html)
+    assert message == ("Your notification was too large to send, so nothing has been sent. Go "
+                       "back, shorten the longest answers (the circumstances can be up to "
+                       "10,000 characters) and send it again, or telephone the child death "
+                       "review team.")
+    assert "a" * 100 not in html  # nothing the notifier sent is shown back
 
 
 def test_more_family_entries_than_the_form_has_are_ignored(app, db):

@@ -191,3 +191,59 @@ def test_markup_a_notifier_types_is_shown_to_the_coordinator_as_text(app, db, cl
     html = client.get(f"/notifications/{notification.id}").get_data(as_text=True)
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert" in html
+
+
+def test_the_coordinator_links_a_notification_to_any_case_by_its_reference(
+        app, db, client, login_as, make_case):
+    # A different NHS number and surname: the duplicate check finds nothing, but the
+    # coordinator knows (from a phone call) that this is the child of an open case.
+    existing = make_case()
+    submit(app, public_form_data(nhs_number=OTHER_NHS, surname="Misspelt-Surname"))
+    [notification] = queued(db)
+    coordinator = login_as("coordinator")
+    page = client.get(f"/notifications/{notification.id}")
+    assert "Link to a case already open" in text_of(page)
+    assert "data-link-by-reference" in page.get_data(as_text=True)
+
+    linked = client.post(f"/notifications/{notification.id}/link",
+                         data={"case_ref": f"  {existing.case_ref.lower()} "})
+    assert linked.status_code == 302
+    assert linked.headers["Location"].endswith(f"/cases/{existing.id}")
+    assert f"Notification linked to case {existing.case_ref}." in text_of(
+        client.get(linked.headers["Location"]))
+    db.session.refresh(notification)
+    assert notification.status == "linked" and notification.case_id == existing.id
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 1
+    [event] = audit_events(AuditEvent.PUBLIC_NOTIFICATION_LINKED)
+    assert event.actor_id == coordinator.id and event.target_id == str(notification.id)
+    assert event.detail_dict == {"case": str(existing.id), "by": "case_ref"}
+    # Once linked it is dealt with: it cannot be linked again or accepted as a new case.
+    again = client.post(f"/notifications/{notification.id}/link",
+                        data={"case_ref": existing.case_ref})
+    assert again.status_code == 400 and "already been dealt with" in " ".join(
+        error_summary(again))
+    assert len(audit_events(AuditEvent.PUBLIC_NOTIFICATION_LINKED)) == 1
+
+
+def test_an_unknown_or_missing_case_reference_gets_a_gov_uk_error_and_links_nothing(
+        app, db, client, login_as, make_case):
+    make_case()
+    submit(app)
+    [notification] = queued(db)
+    login_as("coordinator")
+    views = len(audit_events(AuditEvent.PUBLIC_NOTIFICATION_VIEWED))
+    response = client.post(f"/notifications/{notification.id}/link",
+                           data={"case_ref": "CDR-1999-0001"})
+    assert response.status_code == 400
+    assert error_summary(response) == [
+        "There is no case with the reference CDR-1999-0001. Check the reference on the "
+        "case's page"]
+    assert 'value="CDR-1999-0001"' in response.get_data(as_text=True)
+    # The page shown again is a view of the notification, audited as one.
+    assert len(audit_events(AuditEvent.PUBLIC_NOTIFICATION_VIEWED)) == views + 1
+    empty = client.post(f"/notifications/{notification.id}/link", data={"case_ref": "  "})
+    assert empty.status_code == 400
+    assert error_summary(empty) == ["Enter the case reference of the case to link to"]
+    db.session.refresh(notification)
+    assert notification.status == "new" and notification.case_id is None
+    assert audit_events(AuditEvent.PUBLIC_NOTIFICATION_LINKED) == []

@@ -343,6 +343,10 @@ ROUTES = {
                                                  "document": (MINIMAL_PDF, "report.pdf")}),
     "scr.create_review_from_case": Route("manager", lambda w: f"/reviews/from-case/"
                                                               f"{w.case_c.id}"),
+    "scr.break_glass_linked_case": Route(
+        "manager", lambda w: f"/reviews/{w.linked_review.id}/linked-case/{w.case_d.id}"
+                             "/break-glass",
+        fill=lambda w: {"reason": "To check the family address."}),
     **_plan_routes("scr", lambda w: f"/reviews/{w.review.id}", lambda w: w.review_plan),
     **_plan_routes("panel_actions", lambda w: f"/panel-actions/{w.case_b.id}",
                    lambda w: w.case_plan),
@@ -481,6 +485,13 @@ class Visitor:
                 "csrf_token": token.group(1), "email": user.email,
                 "password": DEFAULT_PASSWORD})
             assert response.status_code == 302, response.status_code
+            if who == PENDING_ENROL:
+                # Press "Set up two-factor sign-in" so the page shows the code box to attack.
+                page = browser.get("/sign-in/set-up-two-factor").get_data(as_text=True)
+                token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+                started = browser.post("/sign-in/set-up-two-factor", data={
+                    "csrf_token": token.group(1), "start": "Set up two-factor sign-in"})
+                assert started.status_code == 302, started.status_code
         return browser
 
 

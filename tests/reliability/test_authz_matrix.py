@@ -241,6 +241,8 @@ class World:
         # (and its document) and a challenge.
         self.review_a = self._review("Zebedee Quillfeather", "9434765919")
         self.review_b = self._review("Yolanda Marchbank", nhs_number(404))
+        # Case C's review, started from the case: the case opens from it, pseudonymised.
+        self.review_c = scr_services.create_review_from_case(u["manager"], self.case_c)
 
         # The action plan the panel's sign-off gave case B; case A has none.
         self.plan_b = self._panel_plan("b", self.case_b)
@@ -650,7 +652,39 @@ def review_routes():
                                 "a case never referred for review")],
                       {"la_learned_on": _date(today()), "looked_after": "no"})
 
+    def linked_case(w):
+        secrets_c = w.case_secrets("c", w.case_c)
+        return Target("manager", f"/reviews/{w.review_c.id}/linked-case/{w.case_c.id}",
+                      secrets_c, [
+                          Probe("manager", "*",
+                                f"/reviews/{w.review_a.id}/linked-case/{w.case_c.id}",
+                                secrets_c, "case C through a review not started from it",
+                                expect=(404,)),
+                          Probe("manager", "*",
+                                f"/reviews/{w.review_c.id}/linked-case/{w.case_a.id}",
+                                w.case_secrets("a", w.case_a),
+                                "case A through the review of case C", expect=(404,))])
+
+    def break_glass_linked_case(w):
+        secrets_c = w.case_secrets("c", w.case_c)
+        url = f"/reviews/{w.review_c.id}/linked-case/{w.case_c.id}/break-glass"
+        return Target("manager", url, secrets_c, [
+            Probe("manager", "*", f"/reviews/{w.review_a.id}/linked-case/{w.case_c.id}"
+                  "/break-glass", secrets_c, "case C through a review not started from it",
+                  expect=(404,)),
+            Probe("manager", "*", f"/reviews/{w.review_c.id}/linked-case/{w.case_a.id}"
+                  "/break-glass", w.case_secrets("a", w.case_a),
+                  "case A through the review of case C", expect=(404,)),
+            # Panel people hold break-glass, for their own meetings' cases: not from a review.
+            Probe("member_a", "*", url, secrets_c, "a panel member manages no review",
+                  expect=(404,)),
+            Probe("chair_a", "*", url, secrets_c, "a panel chair manages no review",
+                  expect=(404,))],
+            {"reason": "Need to check the family's address."})
+
     return {
+        "scr.view_linked_case": linked_case,
+        "scr.break_glass_linked_case": break_glass_linked_case,
         "scr.view_review": review_target(""),
         "scr.edit_review": review_target("/edit"),
         "scr.record_decision": review_target("/decision"),
@@ -684,12 +718,16 @@ def learning_routes():
         return build
 
     def draft_from_case(w):
-        return Target("chair_a", f"/learning/new/case/{w.case_b.id}",
+        return Target("chair_b", f"/learning/new/case/{w.case_b.id}",
                       w.case_secrets("b", w.case_b), [
-                          Probe("chair_a", "GET", f"/learning/new/case/{w.case_b.id}",
+                          Probe("chair_b", "GET", f"/learning/new/case/{w.case_b.id}",
                                 w.case_secrets("b", w.case_b, with_ref=False),
                                 "a drafter without the identifiers sees the reference only",
                                 expect=(200,)),
+                          Probe("chair_a", "*", f"/learning/new/case/{w.case_b.id}",
+                                w.case_secrets("b", w.case_b),
+                                "a chair drafts only from cases on their own meetings",
+                                expect=(404,)),
                           Probe("manager", "POST", f"/learning/new/case/{w.case_a.id}",
                                 w.case_secrets("a", w.case_a, with_ref=False),
                                 "a case not yet signed off", {"pseudonym": "Ashley"},

@@ -91,6 +91,15 @@ class World:
         self.report_c2 = self._request_report(self.case_c, "police")
         self.token = self._link(self.report_c2)
 
+        # Case D: referred for serious case review consideration and the review started from
+        # it, so the review links to the case (read pseudonymised from the review).
+        self.case_d = case_services.notify_death(
+            coordinator, self._child("d", 606),
+            [("father", say("case_d.family", "Dorian Father"))], confirmed_new=True)
+        case_services.update_key_dates(coordinator, self.case_d, self.case_d.version,
+                                       {"scr_referred_on": today()})
+        self.linked_review = scr_services.create_review_from_case(u["manager"], self.case_d)
+
         # A review with one of each part, one waiting for its decision, one approved.
         self.review = self._review()
         self.pending_review = self._pending_review()

@@ -133,7 +133,7 @@ def test_a_year_dimension_lists_financial_years_oldest_first():
     (date(2012, 5, 1), date(2012, 5, 29), "28_364_days"),   # 28 days
     (date(2013, 5, 1), date(2014, 4, 30), "28_364_days"),   # 364 days
     (date(2013, 5, 1), date(2014, 5, 1), "1_4_years"),      # 365 days, first birthday
-    (date(2011, 3, 1), date(2012, 2, 29), "1_4_years"),     # 365 days, a day before it (leap)
+    (date(2011, 3, 1), date(2012, 2, 29), "28_364_days"),   # 365 days, a day before it (leap)
     (date(2008, 6, 15), date(2013, 6, 14), "1_4_years"),    # the day before the 5th birthday
     (date(2008, 6, 15), date(2013, 6, 15), "5_9_years"),    # the 5th birthday
     (date(2008, 6, 15), date(2018, 6, 14), "5_9_years"),

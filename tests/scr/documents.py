@@ -23,23 +23,48 @@ def _zip(entries):
     return out.getvalue()
 
 
-def minimal_docx(text="Canary-docx-text"):
+CONTENT_TYPES = (
+    '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'content-types"><Default Extension="xml" ContentType="application/xml"/>{defaults}'
+    '<Override PartName="/word/document.xml" ContentType="{main}"/></Types>')
+DOCX_MAIN = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml")
+DOCM_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
+VBA_DEFAULT = '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+
+
+def _document_xml(text):
+    return ('<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+            f'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
+            "</w:body></w:document>")
+
+
+def minimal_docx(text="Canary-docx-text", main=DOCX_MAIN, defaults="", extra=()):
     return _zip([
-        ("[Content_Types].xml",
-         '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-         'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>'),
-        ("word/document.xml",
-         '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
-         f'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
-         "</w:body></w:document>"),
+        ("[Content_Types].xml", CONTENT_TYPES.format(main=main, defaults=defaults)),
+        ("word/document.xml", _document_xml(text)),
+        *extra,
     ])
 
 
-def minimal_odt(text="Canary-odt-text"):
+def minimal_docm(text="Canary-docm-text"):
+    """A macro-enabled Word document as Word saves it: a VBA project and the DOCM main type."""
+    return minimal_docx(text, main=DOCM_MAIN, defaults=VBA_DEFAULT,
+                        extra=[("word/vbaProject.bin", b"\xd0\xcf\x11\xe0 VBA project")])
+
+
+def minimal_odt(text="Canary-odt-text", extra=()):
     return _zip([
         ("mimetype", "application/vnd.oasis.opendocument.text"),
         ("content.xml", f"<office:document-content>{text}</office:document-content>"),
+        *extra,
     ])
+
+
+def odt_with_macros():
+    """An ODT with a LibreOffice Basic module, as LibreOffice saves one."""
+    return minimal_odt(extra=[("Basic/Standard/Module1.xml",
+                               "<script:module>Sub Main\nShell(\"calc\")\nEnd Sub"
+                               "</script:module>")])
 
 
 def other_zip():

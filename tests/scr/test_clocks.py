@@ -78,6 +78,22 @@ def test_rapid_review_held_in_time_is_met(app):
     assert rapid.state is ClockState.MET
 
 
+def test_rapid_review_held_after_its_due_date_is_missed(app):
+    # Due Monday 22 April 2024; held the next day.
+    rapid = clock(review(notified_on=date(2024, 3, 28), rapid_review_on=date(2024, 4, 23)),
+                  "rapid_review", date(2024, 6, 1))
+    assert (rapid.due, rapid.done, rapid.state) == (
+        date(2024, 4, 22), date(2024, 4, 23), ClockState.MISSED)
+    assert rapid.breached
+
+
+def test_rapid_review_held_on_its_due_date_is_met(app):
+    rapid = clock(review(notified_on=date(2024, 3, 28), rapid_review_on=date(2024, 4, 22)),
+                  "rapid_review", date(2024, 6, 1))
+    assert rapid.state is ClockState.MET
+    assert not rapid.breached
+
+
 def test_rapid_review_does_not_apply_to_a_serious_case_review(app):
     rapid = clock(review(framework="scr", notified_on=date(2017, 3, 1)), "rapid_review",
                   date(2017, 6, 1))
@@ -100,6 +116,31 @@ def test_decision_taken_late_is_missed(app):
     decision = clock(review(referred_on=date(2025, 1, 10), decided_on=date(2025, 2, 11)),
                      "decision", date(2025, 3, 1))
     assert decision.state is ClockState.MISSED
+
+
+def test_decision_taken_within_the_month_is_met(app):
+    decision = clock(review(referred_on=date(2025, 1, 10), decided_on=date(2025, 2, 10)),
+                     "decision", date(2025, 3, 1))
+    assert (decision.due, decision.done, decision.state) == (
+        date(2025, 2, 10), date(2025, 2, 10), ClockState.MET)
+    assert not decision.breached
+
+
+def test_decision_taken_late_is_in_breach(app):
+    decision = clock(review(referred_on=date(2025, 1, 10), decided_on=date(2025, 2, 11)),
+                     "decision", date(2025, 3, 1))
+    assert decision.breached
+
+
+def test_the_decision_target_is_configurable(make_app):
+    app = make_app(SCR_DECISION_MONTHS=2)
+    with app.app_context():
+        running = clock(review(referred_on=date(2025, 1, 10)), "decision", date(2025, 3, 1))
+        met = clock(review(referred_on=date(2025, 1, 10), decided_on=date(2025, 3, 5)),
+                    "decision", date(2025, 4, 1))
+    assert (running.due, running.rule, running.state) == (
+        date(2025, 3, 10), "2 months after referral", ClockState.RUNNING)
+    assert met.state is ClockState.MET  # late under the default of one month
 
 
 def test_completion_is_due_six_months_after_the_decision(app):

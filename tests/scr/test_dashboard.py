@@ -10,7 +10,8 @@ import openpyxl
 from cdop_scr.actions import services as actions
 from cdop_scr.scr import services
 
-from ..helpers import text_of
+from ..factories import UserFactory
+from ..helpers import audit_events, text_of
 from .builders import CHILD_NAME, add_action, decide, make_review
 
 TODAY = date(2025, 8, 1)
@@ -33,6 +34,26 @@ def build(actor):
     hint = add_action(actor, first, due_on=date(2025, 9, 1), agency="=HYPERLINK(\"x\")",
                       agency_type="other")
     return first, second, police, late, done, health, hint
+
+
+def panel_plan(actor):
+    """A CDOP case whose panel recommendation is tracked as two actions: one 92 days overdue
+    (escalated), one due next month."""
+    from cdop_scr.cases import services as case_services
+
+    from ..cases.conftest import details
+
+    case = case_services.notify_death(UserFactory(roles=["coordinator"]), details(),
+                                      confirmed_new=True)
+    plan = actions.ensure_plan("cdop_case", case.id, case.case_ref)
+    recommendation = actions.add_recommendation(actor, plan, "Repeat safer sleep advice.")
+    late = actions.add_action(actor, recommendation, "Audit safer sleep contacts.",
+                              "Health visiting", "health_provider", "Lead health visitor",
+                              date(2025, 5, 1), "Audit of visit records.")
+    soon = actions.add_action(actor, recommendation, "Update the leaflet.", "Health visiting",
+                              "health_provider", "Lead health visitor", date(2025, 9, 1),
+                              "The new leaflet.")
+    return case, late, soon
 
 
 def test_the_dashboard_shows_every_open_review_with_its_clocks(app, db, client, frozen_at):
@@ -103,9 +124,9 @@ def test_the_csv_export_lists_every_action_by_review_reference(app, client, froz
         'attachment; filename="action-plan-tracker-2025-08-01.csv"')
     body = response.data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
-    assert rows[0][:3] == ["Review reference", "Recommendation", "Action"]
-    assert [r[0] for r in rows[1:]] == [first.reference] * 5
-    assert [r[2] for r in rows[1:]] == ["1.1", "1.2", "1.3", "2.1", "3.1"]
+    assert rows[0][:4] == ["Source", "Reference", "Recommendation", "Action"]
+    assert [r[:2] for r in rows[1:]] == [["Serious case review", first.reference]] * 5
+    assert [r[3] for r in rows[1:]] == ["1.1", "1.2", "1.3", "2.1", "3.1"]
     first_row = dict(zip(rows[0], rows[1], strict=True))
     assert first_row["Overdue"] == "Yes" and first_row["Days overdue"] == "61"
     assert first_row["Due date"] == "2025-06-01"
@@ -125,11 +146,12 @@ def test_the_xlsx_export_opens_with_the_same_rows(app, client, frozen_at):
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     sheet = book.active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "Review reference"
+    assert rows[0][:2] == ("Source", "Reference")
     assert len(rows) == 6
     header = rows[0]
     first_row = dict(zip(header, rows[1], strict=True))
-    assert first_row["Review reference"] == first.reference
+    assert (first_row["Source"], first_row["Reference"]) == ("Serious case review",
+                                                             first.reference)
     assert first_row["Agency"] == "Kent Police"
     assert first_row["Due date"].date() == date(2025, 6, 1)
     assert first_row["Days overdue"] == 61
@@ -140,10 +162,66 @@ def test_the_xlsx_export_opens_with_the_same_rows(app, client, frozen_at):
 
 
 def test_the_export_is_audited(app, client, frozen_at):
-    from ..helpers import audit_events
-
     actor = frozen_at(TODAY)
     build(actor)
+    panel_plan(actor)
     client.get("/reviews/action-tracker.xlsx")
     [row] = audit_events("action_tracker_exported")
-    assert row.detail == '{"format":"xlsx","rows":5,"source_type":"scr_review"}'
+    assert row.detail == '{"format":"xlsx","rows":7,"source_types":["scr_review","cdop_case"]}'
+
+
+def test_the_export_includes_cdop_panel_actions_by_case_reference(app, client, frozen_at):
+    actor = frozen_at(TODAY)
+    first, *_ = build(actor)
+    case, *_ = panel_plan(actor)
+    body = client.get("/reviews/action-tracker.csv").data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    header = rows[0]
+    panel_rows = [dict(zip(header, r, strict=True)) for r in rows[1:]
+                  if r[0] == "Child death review"]
+    assert [(r["Reference"], r["Action"], r["Agency"], r["Days overdue"], r["Status"])
+            for r in panel_rows] == [
+        (case.case_ref, "1.1", "Health visiting", "92", "Not started"),
+        (case.case_ref, "1.2", "Health visiting", "0", "Not started"),
+    ]
+    assert [r[1] for r in rows[1:]].count(first.reference) == 5
+    for forbidden in ("Canary-Forename", "Testchild-Zephyrine", "2015-04-03"):
+        assert forbidden not in body
+
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/reviews/action-tracker.xlsx").data))
+    sheet_rows = list(book.active.iter_rows(values_only=True))
+    assert [r[:2] for r in sheet_rows[-2:]] == [("Child death review", case.case_ref)] * 2
+
+
+def test_overdue_panel_actions_are_listed_and_the_long_overdue_escalated_with_review_actions(
+        app, client, frozen_at):
+    actor = frozen_at(TODAY)
+    first, *_ = build(actor)
+    case, late, soon = panel_plan(actor)
+    html = client.get("/reviews/dashboard").get_data(as_text=True)
+    escalations = html.split('id="escalations"')[1].split("</table>")[0]
+    # Most overdue first: the panel action (due 1 May) before the review's (due 1 June).
+    assert escalations.index(f'data-action="{case.case_ref} 1.1"') < escalations.index(
+        f'data-action="{first.reference} 1.1"')
+    assert escalations.count("data-action=") == 2
+    assert f'href="/panel-actions/{case.id}/actions/{late.id}"' in escalations
+    assert 'data-days-overdue="92"' in escalations
+    panel_overdue = html.split('id="panel-overdue-actions"')[1].split("</table>")[0]
+    assert panel_overdue.count("data-action=") == 1
+    assert f'data-action="{case.case_ref} 1.1"' in panel_overdue
+    assert f'data-action="{case.case_ref} 1.2"' not in html
+    # The review lists keep to reviews.
+    overdue = html.split('id="overdue-actions"')[1].split("</table>")[0]
+    assert case.case_ref not in overdue
+    assert "Canary-Forename" not in html
+
+
+def test_a_panel_action_completed_leaves_the_escalation_list(app, client, frozen_at):
+    actor = frozen_at(TODAY)
+    case, late, _ = panel_plan(actor)
+    actions.submit_evidence(actor, late, late.version, "The audit.")
+    actions.accept_evidence(actor, late, late.version)
+    board = services.dashboard(actor)
+    assert board.escalations == [] and board.panel_overdue == []
+    html = client.get("/reviews/dashboard").get_data(as_text=True)
+    assert "data-no-escalations" in html and "data-no-panel-overdue" in html

@@ -1,6 +1,7 @@
 """Review documents: PDF/DOCX/ODT by content, a size limit, encrypted, downloads audited."""
 
 import io
+import zipfile
 
 import pytest
 from sqlalchemy import text
@@ -11,7 +12,20 @@ from cdop_scr.models.actions import Document
 
 from ..helpers import audit_events, error_summary, text_of
 from .builders import make_review
-from .documents import EXECUTABLE, MINIMAL_PDF, minimal_docx, minimal_odt, other_zip
+from .documents import (
+    DOCM_MAIN,
+    EXECUTABLE,
+    MINIMAL_PDF,
+    VBA_DEFAULT,
+    minimal_docm,
+    minimal_docx,
+    minimal_odt,
+    odt_with_macros,
+    other_zip,
+)
+
+TEMPLATE_MAIN = ("application/vnd.openxmlformats-officedocument.wordprocessingml.template."
+                 "main+xml")
 
 
 def upload(client, review, data, filename, kind="overview_report", content_type=None):
@@ -33,9 +47,58 @@ def upload(client, review, data, filename, kind="overview_report", content_type=
     (b"%PDF-1.4 but never finished", None),
     (b"PK\x03\x04 not really a zip", None),
     (b"<html><script>alert(1)</script></html>", None),
-])
+], ids=["pdf", "docx", "odt", "executable", "other-zip", "unfinished-pdf", "not-a-zip", "html"])
 def test_the_type_is_recognised_from_the_content(data, expected):
     assert uploads.sniff(data) == expected
+
+
+def test_a_docx_written_by_a_word_processor_library_is_a_docx():
+    import docx
+
+    out = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("Overview report")
+    document.save(out)
+    assert uploads.sniff(out.getvalue()) == uploads.DOCX
+
+
+@pytest.mark.parametrize("data", [
+    minimal_docm(),
+    minimal_docx(main=DOCM_MAIN),
+    minimal_docx(extra=[("word/vbaProject.bin", b"VBA")]),
+    minimal_docx(defaults=VBA_DEFAULT),
+    minimal_docx(main=TEMPLATE_MAIN),
+    minimal_docx(main="application/xml"),
+    odt_with_macros(),
+    minimal_odt(extra=[("Scripts/python/macro.py", "import os")]),
+], ids=["docm", "macro-enabled-main-type", "vba-project-in-a-docx", "vba-content-type",
+        "word-template", "main-part-not-declared-as-a-document", "odt-with-basic-macros",
+        "odt-with-python-scripts"])
+def test_a_document_with_macros_or_not_declared_as_a_plain_document_is_refused(data):
+    assert uploads.sniff(data) is None
+
+
+def test_a_docx_whose_content_types_carry_a_dtd_is_refused():
+    data = minimal_docx()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        types = archive.read("[Content_Types].xml").decode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", types.replace(
+            '<?xml version="1.0"?>', '<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "a">]>'))
+        archive.writestr("word/document.xml", "<w:document/>")
+    assert uploads.sniff(out.getvalue()) is None
+
+
+def test_a_macro_enabled_document_renamed_docx_is_refused_and_nothing_is_kept(
+        app, db, client, signed_in_manager):
+    review = make_review(signed_in_manager)
+    response = upload(client, review, minimal_docm(), "IMR police.docx",
+                      content_type=uploads.DOCX)
+    assert error_summary(response) == ["The selected file must be a PDF, DOCX or ODT"]
+    assert db.session.query(Document).count() == 0
+    [refused] = audit_events(AuditEvent.DOCUMENT_REFUSED)
+    assert refused.outcome == "refused"
 
 
 @pytest.mark.parametrize(("data", "name", "content_type"), [

@@ -218,3 +218,92 @@ def test_a_case_not_referred_for_review_cannot_start_one(app, db, client, signed
     assert client.get(f"/reviews/from-case/{case.id}").status_code == 404
     assert client.post(f"/reviews/from-case/{case.id}", data={}).status_code == 404
     assert db.session.query(Review).count() == 0
+
+
+# The CDOP case a review was started from ---------------------------------------------------------
+
+def linked_review(manager, **case_fields):
+    """A CDOP case referred for review, with circumstances naming the child and the family
+    home, and the review the board manager started from it."""
+    from cdop_scr.cases import services as case_services
+
+    from ..cases.conftest import details
+
+    coordinator = UserFactory(roles=["coordinator"])
+    values = details(circumstances="Canary-Forename Testchild-Zephyrine collapsed at "
+                                   "1 Fictional Row, Exampleton, and was taken to hospital.",
+                     **case_fields)
+    case = case_services.notify_death(coordinator, values, confirmed_new=True)
+    case_services.update_key_dates(coordinator, case, case.version,
+                                   {"scr_referred_on": date(2024, 1, 20)})
+    return case, services.create_review_from_case(manager, case)
+
+
+CASE_IDENTIFIERS = ("Canary-Forename", "Testchild-Zephyrine", "9434765919", "943 476 5919",
+                    "1 Fictional Row", "SW1A 1AA", "Pretend Primary School")
+
+
+def test_the_review_links_its_cdop_case_to_the_page_a_board_manager_can_open(
+        app, client, signed_in_manager):
+    case, review = linked_review(signed_in_manager)
+    html = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    linked = html.split("data-linked-case>")[1].split("</dd>")[0]
+    assert f'href="/reviews/{review.id}/linked-case/{case.id}"' in linked
+    assert client.get(f"/reviews/{review.id}/linked-case/{case.id}").status_code == 200
+    # The case pages are the coordinator's: no link a board manager would meet as a 403.
+    assert f'href="/cases/{case.id}"' not in linked
+    assert client.get(f"/cases/{case.id}").status_code == 403
+
+
+def test_the_board_manager_reads_the_linked_case_pseudonymised_and_it_is_audited(
+        app, client, signed_in_manager):
+    case, review = linked_review(signed_in_manager)
+    before = len(audit_events())
+    response = client.get(f"/reviews/{review.id}/linked-case/{case.id}")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert f"CDOP case {case.case_ref}" in page
+    assert "the child collapsed at [place]" in page
+    assert "8 years" in page  # age at death, not the dates
+    for identifier in CASE_IDENTIFIERS:
+        assert identifier not in page, identifier
+    [row] = audit_events()[before:]
+    assert (row.event, row.target_type, row.target_id) == (
+        "case_viewed", "child_death_case", str(case.id))
+    assert row.detail == (f'{{"identifiable":false,"page":"review_linked_case",'
+                          f'"review":"{review.id}"}}')
+
+
+def test_a_case_not_linked_to_the_review_is_not_found_from_it(app, client, signed_in_manager):
+    case, review = linked_review(signed_in_manager)
+    other, other_review = linked_review(signed_in_manager, nhs_number="4010232137",
+                                        forename="Otherchild", surname="Notlinked")
+    unlinked = make_review(signed_in_manager)
+    before = len(audit_events())
+    for url in (f"/reviews/{review.id}/linked-case/{other.id}",
+                f"/reviews/{other_review.id}/linked-case/{case.id}",
+                f"/reviews/{unlinked.id}/linked-case/{case.id}"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        shown = response.get_data(as_text=True)
+        assert "Otherchild" not in shown and other.case_ref not in shown
+    assert audit_events()[before:] == []
+
+
+def test_only_the_board_manager_opens_a_linked_case_from_a_review(app, client, login_as):
+    manager = UserFactory(roles=["board_manager"])
+    case, review = linked_review(manager)
+    for role in ("coordinator", "panel_chair", "panel_member", "admin"):
+        login_as(role)
+        response = client.get(f"/reviews/{review.id}/linked-case/{case.id}")
+        assert response.status_code == 403, role
+        assert "Canary-Forename" not in response.get_data(as_text=True)
+
+
+def test_someone_who_is_also_the_coordinator_is_linked_to_the_identifiable_case(
+        app, client, login_as):
+    user = login_as("board_manager", "coordinator")
+    case, review = linked_review(user)
+    linked = client.get(f"/reviews/{review.id}").get_data(as_text=True).split(
+        "data-linked-case>")[1].split("</dd>")[0]
+    assert f'href="/cases/{case.id}"' in linked

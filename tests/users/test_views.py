@@ -162,6 +162,16 @@ def test_the_cli_creates_an_account(app, db):
     assert audit_events(AuditEvent.USER_CREATED)[0].actor_label.startswith("system:")
 
 
+def test_the_cli_creates_an_account_from_just_an_email_and_a_role(app, db):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "--email", "jo.bloggs@example.org", "--role", "board_manager"])
+    assert result.exit_code == 0, result.output
+    assert "Created jo.bloggs@example.org (board_manager)" in result.output
+    user = db.session.scalar(select(User).filter_by(email="jo.bloggs@example.org"))
+    assert user.full_name == "jo.bloggs"
+    assert [r.value for r in user.roles] == ["board_manager"]
+
+
 def test_the_cli_refuses_a_bad_role_or_short_password_and_creates_nothing(app, db):
     runner = app.test_cli_runner()
     bad_role = runner.invoke(args=["users", "create", "--email", "x@example.org", "--name", "X",
