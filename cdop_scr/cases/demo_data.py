@@ -1,6 +1,6 @@
 """A synthetic, obviously fictional case load for demonstrations (`flask demo load`).
 
-About 32 reviews signed off in each financial year from five years ago to the current one (so
+About 34 reviews signed off in each financial year from five years ago to the current one (so
 the statutory return and its charts have real numbers on first sign-in), and about 20 open
 cases in every status, with agency reports (some overdue), delays with coded reasons, one
 transfer and one withdrawal. Dates are relative to today so the clocks mean something.
@@ -39,8 +39,8 @@ TOWNS = ["Demotown", "Sampleford", "Exampleton", "Fictionby"]
 POSTCODES = ["CT1 2AB", "ME14 1XX", "TN23 7PL", "DA1 1DD", "CT20 1QR", "ME7 4LT"]
 # (category, event, age band in days (low, high), expected?, weight: roughly how often)
 PROFILES = [
-    (8, "neonatal", (0, 27), "expected", 18),
-    (8, "neonatal", (1, 20), "unexpected", 8),
+    (8, "neonatal", (0, 27), "expected", 26),
+    (8, "neonatal", (1, 20), "unexpected", 10),
     (7, "none", (2, 300), "expected", 10),
     (7, "life_limiting", (30, 2000), "expected", 8),
     (10, "sudden_unexpected", (40, 300), "unexpected", 8),
@@ -53,7 +53,7 @@ PROFILES = [
     (2, "suicide", (4500, 6500), "unexpected", 3),
     (1, "homicide", (60, 2000), "unexpected", 2),
 ]
-REVIEWS_PER_YEAR = 32
+REVIEWS_PER_YEAR = 34
 YEARS_BACK = 5
 AGENCIES = ["gp", "health_visitor", "school", "police", "hospital", "childrens_social_care",
             "midwifery", "ambulance"]

@@ -24,7 +24,7 @@ USER = click.option("--user", "user_email", default=None,
 
 def _actor(user_email):
     """The named user, or the system actor when none is named (trusted like `cases import`)."""
-    if not user_email:
+    if user_email is None:
         return services.SYSTEM
     user = db.session.scalar(select(User).filter_by(email=user_email.strip().lower()))
     if user is None or user.disabled:

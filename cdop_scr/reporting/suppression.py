@@ -150,6 +150,10 @@ def suppress(table, threshold=5):
     one-way tables of its dimensions; checked safe."""
     if threshold < 3:
         raise ValueError("The threshold must be at least 3 (`<2` would print a 1)")
+    if not table.one_dimensional and table.rows.name > table.cols.name:
+        # One pattern for the same counts whichever way round they are asked for: two
+        # different patterns over the same cells would together show more than either.
+        return _transposed(suppress(table.transposed(), threshold))
     margins = None
     if not table.one_dimensional:
         margins = (suppress(build_table(dict(zip(table.rows.codes, table.row_totals,
@@ -188,6 +192,13 @@ def suppress(table, threshold=5):
         if _first_problem(published, witnesses) is not None:
             status[key] = Status.SECONDARY
     return published
+
+
+def _transposed(published):
+    return SuppressedTable(published.table.transposed(), published.threshold,
+                           {(j, i): status for (i, j), status in published.status.items()},
+                           published.protected_cols, published.protected_rows,
+                           published.margins[::-1] if published.margins else None)
 
 
 def check_safe(published):

@@ -64,6 +64,10 @@ class Table:
     def col_totals(self):
         return list(self.grid[-1][: self.n_cols])
 
+    def transposed(self):
+        """The same counts with rows and columns swapped (a two-way table)."""
+        return Table(self.cols, self.rows, tuple(zip(*self.grid, strict=True)))
+
     def sums(self):
         """The additive relations a reader knows: (total position, [part positions])."""
         rows, cols = range(len(self.grid)), range(len(self.grid[0]))

@@ -20,9 +20,12 @@ SCREENSHOT = "/tmp/cdop-reports.png"
 def test_board_manager_reads_the_category_table_and_downloads_the_return(
         live_app, live_server, page, journey, tmp_path):
     with live_app.app_context():
-        # Reviews completed in 2024-25: 9 perinatal (5 modifiable), 2 infection, 1 SUDI.
+        # Reviews completed in 2024-25: 9 perinatal (5 modifiable), 2 infection, 1 SUDI, and
+        # 12 chromosomal (6 modifiable), so that the modifiable ones are not all perinatal.
         rows = [row(n, date(2024, 4, 10), date(2024, 10, 1), 8,
                     "modifiable" if n < 5 else "not_modifiable") for n in range(9)]
+        rows += [row(n, date(2024, 4, 11), date(2024, 10, 2), 7,
+                     "modifiable" if n < 18 else "not_modifiable") for n in range(12, 24)]
         rows += [row(9, date(2024, 5, 1), date(2024, 11, 1), 9, "not_modifiable"),
                  row(10, date(2024, 5, 2), date(2024, 11, 2), 9, "not_modifiable"),
                  row(11, date(2024, 5, 3), date(2024, 11, 3), 10, "insufficient_information")]

@@ -60,7 +60,8 @@ def spread(published, i, kind="row"):
 # The reader with several tables built from the same cases -------------------------------------
 
 def _variable(table, key, name):
-    """The quantity a published position counts: a margin is the same number in every table."""
+    """The quantity a published position counts: a margin is the same number in every table,
+    and so is an inner cell in every table of the same two dimensions, whichever way round."""
     i, j = key
     if (i, j) == (table.n_rows, len(table.grid[0]) - 1):
         return ("total",)
@@ -70,7 +71,8 @@ def _variable(table, key, name):
         return ("margin", table.rows.name, table.rows.codes[i])
     if i == table.n_rows:
         return ("margin", table.cols.name, table.cols.codes[j])
-    return ("cell", name, table.rows.codes[i], table.cols.codes[j])
+    return ("cell",) + tuple(sorted([(table.rows.name, str(table.rows.codes[i])),
+                                     (table.cols.name, str(table.cols.codes[j]))]))
 
 
 def _intersect(a, b):

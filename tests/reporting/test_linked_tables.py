@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cdop_scr.reporting import dimensions as d
-from cdop_scr.reporting.suppression import Status, SuppressedTable, check_safe, suppress
+from cdop_scr.reporting.suppression import (
+    Status,
+    SuppressedTable,
+    assert_safe,
+    check_safe,
+    suppress,
+)
 from cdop_scr.reporting.tables import build_table
 
 from .attacker import joint_attack, joint_spread
@@ -27,6 +33,7 @@ CROSS = {
     "category": ("category", None), "modifiable": ("modifiable", None),
     "age_by_category": ("age_band", "category"), "modifiable_by_age": ("modifiable", "age_band"),
     "category_by_sex": ("category", "sex"), "scr_by_modifiable": ("scr", "modifiable"),
+    "modifiable_by_category": ("modifiable", "category"),  # t2 the other way round
 }
 # Reviews completed in 2024-25 in the demo dataset of the audit: the return hid its grand total
 # in t2 as [c] but printed it (5) in t3, t5, t7, t8 and t10, and t2's small rows then added up.
@@ -61,6 +68,7 @@ def publish(cases, layout, threshold=5):
             counts = Counter((case[r], case[c]) for case in cases)
             table = build_table(dict(counts), dimension(rows), dimension(cols))
         published[name] = suppress(table, threshold)
+        assert_safe(published[name])  # the export gate passes what suppression made
     return published
 
 
@@ -176,10 +184,10 @@ def test_two_tables_each_safe_alone_can_pin_the_margin_they_share():
     assert_no_reader_of_every_table_pins_a_small_count(published)
 
 
-SEEDS = range(12)
+SEEDS = range(6)
 
 
-def test_a_reader_of_every_table_of_a_dozen_years_pins_nothing(reliability):
+def test_a_reader_of_every_table_of_six_fixed_years_pins_nothing(reliability):
     """Fixed years (seeded) of 5 to 60 reviews: the figures of the attack, as a RELIABILITY
     line."""
     tables = cells = 0

@@ -323,3 +323,12 @@ def test_the_checker_finds_exactly_what_the_reader_finds_in_any_pattern(table, s
     report = check_safe(published)
     assert attack(published) == report.intervals
     assert report.pinned == sorted(k for k, v in report.intervals.items() if width(v) == 0)
+
+
+@settings(max_examples=15, deadline=None)
+@given(poisson_tables())
+def test_a_table_asked_for_the_other_way_round_hides_the_same_cells(table):
+    # Two patterns over the same counts would together show more than either.
+    across, down = suppress(table), suppress(table.transposed())
+    assert {(j, i): text for (i, j), text in ((k, across.text(k)) for k in table.keys())} == {
+        key: down.text(key) for key in table.transposed().keys()}
