@@ -104,10 +104,12 @@ def test_coordinator_drafts_and_submits_board_manager_approves_and_publishes(
     expect(page.get_by_text("Published to the learning library.")).to_be_visible()
     journey.check("summary-published")
 
-    # The library shows it, by year, with its theme counted (suppressed: one is "<5").
+    # The library shows it, by year, with its theme counted and suppressed: with one summary the
+    # total is "<5", and below the threshold every cell of the table is hidden as "[c]".
     service_navigation(page).get_by_role("link", name="Learning").click()
     expect(page.locator("[data-library-summary]")).to_have_count(1)
     expect(page.locator("[data-library-summary]")).to_contain_text("Ashley's story")
-    expect(page.locator("[data-theme-row='Co-sleeping'] [data-count]")).to_have_text("<5")
+    expect(page.locator("[data-theme-row='Co-sleeping'] [data-count]")).to_have_text("[c]")
+    expect(page.get_by_text("1", exact=True)).to_have_count(0)
     journey.check("library")
     journey.assert_all_accessible()
